@@ -1,0 +1,95 @@
+# The kit's commands. README's Quick start is `make lab` and `make test`; both set up everything they need.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+# nbgrader shells out to `alembic` and `jupyter`: the venv's bin must be first on PATH.
+export PATH := $(BIN):$(PATH)
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+RUNTIME := $(VENV)/.runtime-installed
+TESTDEPS := $(VENV)/.test-installed
+
+.PHONY: help install install-test prepare lab lab-instructor test test-fast lint bench vendor slides present \
+	release collect autograde feedback export grade clean
+
+help:
+	@echo "make lab     set up and open the kit in JupyterLab (start-here lesson)"
+	@echo "make test    set up and run every test (browser tests need /usr/bin/chromium)"
+	@echo "make bench   run the benchmarks, write benchmarks/results.json"
+	@echo "make vendor  refresh vendored offline assets from the npm registry (needs npm)"
+	@echo "make slides  export every lesson to an offline reveal.js slideshow under slides/"
+	@echo "make present serve the explorers as Voila dashboards (no code shown), offline"
+	@echo "instructor:  make release | collect ZIP=path | autograde | feedback | export  (see assignments/README.md)"
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(RUNTIME): binder/requirements.txt pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install -q -r binder/requirements.txt
+	$(BIN)/pip install -q --no-deps -e .
+	touch $@
+
+$(TESTDEPS): requirements-test.txt $(RUNTIME)
+	$(BIN)/pip install -q -r requirements-test.txt
+	touch $@
+
+install: $(RUNTIME)
+
+install-test: $(TESTDEPS)
+
+# Student view: settings, student (release) versions of assignments, instructor-only extensions off.
+prepare: $(RUNTIME)
+	$(BIN)/python scripts/prepare.py --student
+
+lab: prepare
+	$(BIN)/python scripts/lab.py $(LAB_ARGS)
+
+# Instructor view: the same lab with nbgrader's formgrader and create-assignment tools on.
+lab-instructor: $(RUNTIME)
+	$(BIN)/python scripts/prepare.py --instructor
+	$(BIN)/python scripts/lab.py $(LAB_ARGS)
+
+test: $(TESTDEPS)
+	$(BIN)/python scripts/prepare.py --student
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-fast: $(TESTDEPS)
+	$(BIN)/python -m pytest -m "not slow and not browser" $(PYTEST_ARGS)
+
+lint: $(TESTDEPS)
+	$(BIN)/ruff check .
+
+bench: $(TESTDEPS)
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
+
+vendor: $(TESTDEPS)
+	$(BIN)/python scripts/vendor.py
+
+slides: $(RUNTIME)
+	$(BIN)/python scripts/slides.py
+
+present: $(RUNTIME)
+	$(BIN)/python scripts/present.py $(PRESENT_ARGS)
+
+# --- instructor pipeline (run from the repo root; the course root is assignments/) ---------------
+release: $(RUNTIME)
+	$(BIN)/python -m aireg.grading release
+
+collect: $(RUNTIME)
+	$(BIN)/python -m aireg.grading collect $(ZIP)
+
+autograde: $(RUNTIME)
+	$(BIN)/python -m aireg.grading autograde $(ASSIGNMENT)
+
+feedback: $(RUNTIME)
+	$(BIN)/python -m aireg.grading feedback $(ASSIGNMENT)
+
+export: $(RUNTIME)
+	$(BIN)/python -m aireg.grading export $(if $(OUT),--to $(OUT),)
+
+grade: collect autograde feedback export
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts slides student

@@ -1,0 +1,289 @@
+"""Load the kit's datasets as typed pandas frames, checked against their Frictionless schemas.
+
+Every CSV under ``datasets/`` is described by the ``datapackage.json`` of its folder. The loaders
+here read that schema and enforce it (types, enumerations, patterns, required values, primary and
+foreign keys), so a malformed file fails with a :class:`DataError` that names the file, the row
+and the column, instead of a silent NaN in a lesson.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+__all__ = [
+    "DataError",
+    "data_dir",
+    "load_table",
+    "load_responses",
+    "load_timeline",
+    "load_evidence",
+    "load_jurisdictions",
+    "load_penalty_regimes",
+    "load_company_figures",
+    "load_geometry",
+    "split_sources",
+]
+
+DEFAULT_CASE = "grok-2026"
+SOURCE_SEPARATOR = " | "
+
+
+class DataError(ValueError):
+    """A dataset value that breaks its schema; names the file, the data row and the column."""
+
+    def __init__(self, file: str | Path, row: int | None, column: str | None, message: str, line: int | None = None):
+        self.file, self.row, self.column, self.message = str(file), row, column, message
+        self.line = line if line is not None else (row + 1 if row is not None else None)
+        where = [self.file]
+        if row is not None:
+            where.append(f"row {row} (line {self.line})")
+        if column is not None:
+            where.append(f"column '{column}'")
+        super().__init__(f"{', '.join(where)}: {message}")
+
+
+def data_dir() -> Path:
+    """The ``datasets/`` folder: ``$AIREG_DATA`` if set, else the one beside the installed library."""
+    env = os.environ.get("AIREG_DATA")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[2] / "datasets"
+
+
+@dataclass(frozen=True)
+class _Resource:
+    package: Path
+    name: str
+    path: Path
+    schema: dict
+
+
+def _package(package_dir: Path) -> dict:
+    path = package_dir / "datapackage.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DataError(path, None, None, "no datapackage.json here") from None
+    except json.JSONDecodeError as e:
+        raise DataError(path, None, None, f"not valid JSON ({e})") from None
+
+
+def _resource(package_dir: Path, name: str) -> _Resource:
+    for res in _package(package_dir).get("resources", []):
+        if res.get("name") == name:
+            return _Resource(package_dir, name, (package_dir / res["path"]).resolve(), res.get("schema", {}))
+    raise DataError(package_dir / "datapackage.json", None, None, f"no resource named '{name}'")
+
+
+_TRUE, _FALSE = {"true", "True", "TRUE", "1", "yes"}, {"false", "False", "FALSE", "0", "no"}
+
+
+def _convert(value: str, field: dict):
+    """Convert one CSV string to the field's type; raises ValueError with a readable reason."""
+    kind = field.get("type", "string")
+    if kind == "string":
+        return value
+    if kind == "integer":
+        if not re.fullmatch(r"[+-]?\d+", value):
+            raise ValueError(f"'{value}' is not an integer")
+        return int(value)
+    if kind == "number":
+        try:
+            return float(value)
+        except ValueError:
+            raise ValueError(f"'{value}' is not a number") from None
+    if kind == "date":
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise ValueError(f"'{value}' is not a date in YYYY-MM-DD form")
+        try:
+            return date.fromisoformat(value)
+        except ValueError as e:
+            raise ValueError(f"'{value}' is not a valid date ({e})") from None
+    if kind == "boolean":
+        if value in _TRUE:
+            return True
+        if value in _FALSE:
+            return False
+        raise ValueError(f"'{value}' is not true or false")
+    raise ValueError(f"unsupported field type '{kind}' in the schema")
+
+
+def _check(value, raw: str, field: dict) -> None:
+    cons = field.get("constraints", {})
+    if "enum" in cons and raw not in cons["enum"]:
+        allowed = ", ".join(cons["enum"])
+        raise ValueError(f"'{raw}' is not one of the allowed values ({allowed})")
+    if "pattern" in cons and not re.fullmatch(cons["pattern"], raw):
+        hint = field.get("description", "")
+        raise ValueError(f"'{raw}' does not match the expected form{': ' + hint if hint else ''}")
+    if "minimum" in cons and value < cons["minimum"]:
+        raise ValueError(f"{raw} is below the minimum {cons['minimum']}")
+    if "maximum" in cons and value > cons["maximum"]:
+        raise ValueError(f"{raw} is above the maximum {cons['maximum']}")
+
+
+def _dtype(field: dict):
+    kind = field.get("type", "string")
+    enum = field.get("constraints", {}).get("enum")
+    if enum and kind == "string":
+        return pd.CategoricalDtype(enum, ordered=False)
+    return {
+        "string": "string",
+        "integer": "Int64",
+        "number": "Float64",
+        "boolean": "boolean",
+        "date": "datetime64[ns]",
+    }[kind]
+
+
+def _read(res: _Resource) -> pd.DataFrame:
+    fields = res.schema.get("fields", [])
+    names = [f["name"] for f in fields]
+    try:
+        text = res.path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DataError(res.path, None, None, "file not found") from None
+    except UnicodeDecodeError as e:
+        raise DataError(res.path, None, None, f"not UTF-8 text ({e})") from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader, None)
+    if header is None:
+        raise DataError(res.path, None, None, "the file is empty (no header row)")
+    for name in names:
+        if name not in header:
+            raise DataError(res.path, None, name, "column missing from the header")
+    for name in header:
+        if name not in names:
+            raise DataError(res.path, None, name, "column not described in datapackage.json")
+    if header != names:
+        raise DataError(res.path, None, None, f"columns out of order: expected {', '.join(names)}")
+    columns: dict[str, list] = {n: [] for n in names}
+    i = 0
+    for row in reader:
+        if not row:
+            continue
+        i += 1
+        line = reader.line_num
+        if len(row) != len(names):
+            raise DataError(res.path, i, None, f"has {len(row)} values, the header has {len(names)}", line)
+        for field, raw in zip(fields, row, strict=True):
+            name = field["name"]
+            raw = raw.strip()
+            if raw == "":
+                if field.get("constraints", {}).get("required"):
+                    raise DataError(res.path, i, name, "a value is required here", line)
+                columns[name].append(None)
+                continue
+            try:
+                value = _convert(raw, field)
+                _check(value, raw, field)
+            except ValueError as e:
+                raise DataError(res.path, i, name, str(e), line) from None
+            columns[name].append(value)
+    frame = pd.DataFrame({f["name"]: pd.Series(columns[f["name"]], dtype=_dtype(f)) for f in fields})
+    _check_keys(res, frame)
+    return frame
+
+
+def _as_list(x) -> list[str]:
+    return [x] if isinstance(x, str) else list(x or [])
+
+
+def _check_keys(res: _Resource, frame: pd.DataFrame) -> None:
+    pk = _as_list(res.schema.get("primaryKey"))
+    if pk:
+        dup = frame.duplicated(subset=pk, keep="first")
+        if dup.any():
+            i = int(dup.to_numpy().nonzero()[0][0])
+            key = ", ".join(f"{k}={frame.iloc[i][k]}" for k in pk)
+            raise DataError(res.path, i + 1, pk[0], f"duplicate primary key ({key})")
+    for fk in res.schema.get("foreignKeys", []):
+        cols = _as_list(fk["fields"])
+        ref = fk["reference"]
+        ref_name = ref.get("resource") or res.name
+        target = frame if ref_name == res.name else _cached(str(res.package), ref_name)
+        ref_cols = _as_list(ref["fields"])
+        known = set(map(tuple, target[ref_cols].astype(object).itertuples(index=False, name=None)))
+        for i, values in enumerate(frame[cols].astype(object).itertuples(index=False, name=None), start=1):
+            if any(v is None or v is pd.NA for v in values):
+                continue
+            if tuple(values) not in known:
+                shown = ", ".join(str(v) for v in values)
+                raise DataError(
+                    res.path, i, cols[0], f"unknown code '{shown}': not in {ref_name} ({', '.join(ref_cols)})"
+                )
+
+
+@lru_cache(maxsize=64)
+def _cached_at(package: str, name: str, mtime: float) -> pd.DataFrame:
+    return _read(_resource(Path(package), name))
+
+
+def _cached(package: str, name: str) -> pd.DataFrame:
+    res = _resource(Path(package), name)
+    mtime = res.path.stat().st_mtime if res.path.exists() else 0.0
+    return _cached_at(package, name, mtime)
+
+
+def load_table(package: str, resource: str, base: Path | None = None) -> pd.DataFrame:
+    """Any resource of any data package under ``datasets/``, typed by its schema (a fresh copy)."""
+    package_dir = (base or data_dir()) / package
+    return _cached(str(package_dir.resolve()), resource).copy()
+
+
+def load_responses(case: str = DEFAULT_CASE) -> pd.DataFrame:
+    """Documented actions by governments, regulators, courts and legislatures (``responses.csv``)."""
+    return load_table(case, "responses")
+
+
+def load_timeline(case: str = DEFAULT_CASE) -> pd.DataFrame:
+    """Dated events of the case itself (``timeline.csv``)."""
+    return load_table(case, "timeline")
+
+
+def load_evidence(case: str = DEFAULT_CASE) -> pd.DataFrame:
+    """Published aggregate figures of independent analyses (``evidence.csv``)."""
+    return load_table(case, "evidence")
+
+
+def load_jurisdictions() -> pd.DataFrame:
+    """The registry of jurisdiction codes (ISO 3166-1 alpha-3, ``EUU``, ISO 3166-2 subdivisions)."""
+    return load_table("geo", "jurisdictions")
+
+
+def load_penalty_regimes() -> pd.DataFrame:
+    """Enforcement ceilings and tools, one row per article (``datasets/legal/penalty_regimes.csv``)."""
+    return load_table("legal", "penalty_regimes")
+
+
+def load_company_figures() -> pd.DataFrame:
+    """Company figures used as slider defaults, with ranges where estimates disagree."""
+    return load_table("companies", "figures")
+
+
+@lru_cache(maxsize=4)
+def _geometry(path: str, mtime: float) -> str:
+    return Path(path).read_text(encoding="utf-8")
+
+
+def load_geometry(name: str = "world_110m") -> dict:
+    """A GeoJSON FeatureCollection from ``datasets/geo/`` (``world_110m`` or ``us_states_110m``)."""
+    path = data_dir() / "geo" / f"{name}.geojson"
+    if not path.exists():
+        raise DataError(path, None, None, "geometry file not found")
+    return json.loads(_geometry(str(path), path.stat().st_mtime))
+
+
+def split_sources(cell: str) -> list[str]:
+    """The URLs of a ``source_url`` cell (several are separated by `` | ``)."""
+    return [u.strip() for u in str(cell).split("|") if u.strip()]

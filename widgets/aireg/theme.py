@@ -1,0 +1,91 @@
+"""The kit's look: colour-blind-safe palettes and plotly templates, with a large-type projector variant.
+
+Colours are the Okabe-Ito palette (Okabe & Ito, *Color Universal Design*, 2008), distinguishable
+under the common colour-vision deficiencies; ordered scales use a light-to-dark blue-purple ramp
+whose lightness changes monotonically, so order reads even in greyscale.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+OKABE_ITO = {
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+    "black": "#000000",
+    "grey": "#999999",
+}
+QUALITATIVE = [OKABE_ITO[k] for k in ("blue", "orange", "bluish_green", "vermillion", "reddish_purple", "sky_blue",
+                                      "yellow", "black")]
+
+# Ordered (sequential) ramp: light to dark, monotonic lightness (ColorBrewer PuBu-like, 8 steps).
+SEQUENTIAL = ["#f1eef6", "#d0d1e6", "#a6bddb", "#74a9cf", "#3690c0", "#0570b0", "#045a8d", "#023858"]
+
+FONT = "DejaVu Sans, Arial, sans-serif"
+BASE_FONT_SIZE = 14
+PROJECTOR_FONT_SIZE = 24
+
+_state = {"projector": False}
+
+
+def _template(font_size: int, high_contrast: bool) -> go.layout.Template:
+    ink = "#000000" if high_contrast else "#222222"
+    grid = "#bbbbbb" if high_contrast else "#e5e5e5"
+    return go.layout.Template(
+        layout=go.Layout(
+            font={"family": FONT, "size": font_size, "color": ink},
+            title={"font": {"size": round(font_size * 1.3)}},
+            colorway=QUALITATIVE,
+            paper_bgcolor="#ffffff",
+            plot_bgcolor="#ffffff",
+            xaxis={"gridcolor": grid, "linecolor": ink, "zerolinecolor": grid, "automargin": True},
+            yaxis={"gridcolor": grid, "linecolor": ink, "zerolinecolor": grid, "automargin": True},
+            legend={"font": {"size": font_size}},
+            hoverlabel={"font": {"size": font_size}},
+        )
+    )
+
+
+pio.templates["aireg"] = _template(BASE_FONT_SIZE, high_contrast=False)
+pio.templates["aireg_projector"] = _template(PROJECTOR_FONT_SIZE, high_contrast=True)
+
+
+def use_projector(on: bool = True) -> None:
+    """Switch every later plot, map and widget of the kit to large type and high contrast (or back)."""
+    _state["projector"] = bool(on)
+    pio.templates.default = "aireg_projector" if on else "aireg"
+
+
+def projector() -> bool:
+    """Whether projector mode (large type, high contrast) is on."""
+    return _state["projector"]
+
+
+def font_size() -> int:
+    """The body font size in pixels for the current mode."""
+    return PROJECTOR_FONT_SIZE if _state["projector"] else BASE_FONT_SIZE
+
+
+def widget_css() -> str:
+    """CSS that enlarges ipywidgets labels, readouts and tables in projector mode (empty otherwise)."""
+    if not _state["projector"]:
+        return ""
+    size = PROJECTOR_FONT_SIZE
+    return (
+        f".aireg, .aireg .widget-label, .aireg .widget-readout, .aireg .widget-html-content, "
+        f".aireg .widget-dropdown select, .aireg button, .aireg table {{ font-size: {size}px !important; "
+        f"line-height: 1.35 !important; color: #000 !important; }}"
+        f".aireg .widget-label {{ min-width: 12em !important; }}"
+        f".aireg .widget-inline-hbox {{ height: auto !important; min-height: {size + 12}px; }}"
+        f".aireg .noUi-handle {{ width: {size}px !important; height: {size}px !important; }}"
+        f".aireg :focus {{ outline: 3px solid {OKABE_ITO['vermillion']} !important; }}"
+    )
+
+
+pio.templates.default = "aireg"
