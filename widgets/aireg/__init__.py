@@ -38,11 +38,12 @@ __all__ = [
 ]
 
 
-def setup(projector: bool = False, display: bool = True) -> str:
+def setup(projector: bool = False, display: bool = True) -> str | None:
     """Prepare a notebook: the kit's plot theme, offline world topojson for plotly, static plot fallbacks.
 
-    ``projector=True`` switches plots, maps and widgets to large type and high contrast. Returns the
-    HTML it displayed (a ``<script>`` handing plotly the vendored topojson, and the widget CSS).
+    ``projector=True`` switches plots, maps and widgets to large type and high contrast. With
+    ``display=False`` nothing is shown and the HTML (a ``<script>`` handing plotly the vendored topojson,
+    and the widget CSS) is returned instead, e.g. for a static export.
     """
     import plotly.io as pio
 
@@ -64,4 +65,5 @@ def setup(projector: bool = False, display: bool = True) -> str:
         from IPython.display import display as show
 
         show(HTML(html))
+        return None
     return html

@@ -28,10 +28,12 @@ __all__ = [
     "CATEGORY_SYMBOLS",
     "REPORT_CATEGORIES",
     "case_trigger",
+    "event_table",
     "filter_events",
     "first_actions",
     "first_report_date",
     "hover_text",
+    "response_table",
     "source_domains",
     "timeline_figure",
 ]
@@ -179,6 +181,49 @@ def first_actions(responses: pd.DataFrame, since=None,
         frame = frame[frame["date"] >= lo]
     frame = frame.sort_values(["date", "iso3"], kind="stable")
     return frame.drop_duplicates(subset="iso3", keep="first").reset_index(drop=True)
+
+
+def event_table(timeline: pd.DataFrame, ids: Iterable[str]) -> pd.DataFrame:
+    """The timeline rows with these ``event_id`` values, in the order given, with their source domains.
+
+    For lessons that tie each claim to a dataset row: the ``event_id`` column is the citation.
+    """
+    ids = list(ids)
+    known = timeline.set_index(timeline["event_id"].astype(str))
+    missing = [i for i in ids if i not in known.index]
+    if missing:
+        raise ValueError(f"no timeline events {missing} in timeline.csv")
+    rows = known.loc[ids]
+    return pd.DataFrame({
+        "event_id": ids,
+        "date": [_when(d, str(p)) for d, p in zip(rows["date"], rows["date_precision"], strict=True)],
+        "actor": rows["actor"].astype(str).to_list(),
+        "title": rows["title"].astype(str).to_list(),
+        "summary": rows["summary"].astype(str).to_list(),
+        "sources": [", ".join(source_domains(u)) for u in rows["source_url"]],
+    })
+
+
+def response_table(responses: pd.DataFrame, iso3: str | Iterable[str], date=None,
+                   action_type: str | None = None) -> pd.DataFrame:
+    """The ``responses.csv`` rows of ``iso3`` (optionally on ``date`` and of ``action_type``), to cite in a lesson.
+
+    The citation of a response row is its jurisdiction code, date and action type.
+    """
+    codes = [iso3] if isinstance(iso3, str) else list(iso3)
+    rows = responses[responses["iso3"].astype(str).isin(codes)]
+    if date is not None:
+        rows = rows[rows["date"] == _as_timestamp(date, "date")]
+    if action_type is not None:
+        rows = rows[rows["action_type"].astype(str) == action_type]
+    if rows.empty:
+        raise ValueError(f"no responses.csv rows for {codes} on {date or 'any date'} of type {action_type or 'any'}")
+    return pd.DataFrame({
+        "iso3": rows["iso3"].astype(str), "date": rows["date"].dt.strftime("%d %b %Y"),
+        "action_type": rows["action_type"].astype(str), "actor": rows["actor"].astype(str),
+        "summary": rows["summary"].astype(str),
+        "sources": [", ".join(source_domains(u)) for u in rows["source_url"]],
+    }).reset_index(drop=True)
 
 
 def _response_hover(row: pd.Series) -> str:

@@ -1,0 +1,265 @@
+"""Helpers for the browser tests: servers on loopback, the network log, screenshots, JupyterLab page actions."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+
+CHROMIUM = Path(os.environ.get("AIREG_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--disable-quic", "--disable-dev-shm-usage",
+]
+LOOPBACK = {"127.0.0.1", "localhost", "[::1]", "::1"}
+LOCAL_SCHEMES = {"data", "blob", "about", "file"}
+SCREENSHOTS = ARTIFACTS / "screenshots"
+SERVER_START_TIMEOUT = 90  # s
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def unavailable(reason: str):
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{reason} (CI=true: browser tests must run in CI)", pytrace=False)
+    pytest.skip(reason)
+
+
+def wait_http(url: str, headers: dict[str, str] | None = None, timeout: float = SERVER_START_TIMEOUT,
+              proc: subprocess.Popen | None = None, log: Path | None = None) -> None:
+    """Poll ``url`` until it answers 200; fail with the server log if the process dies or time runs out."""
+    deadline = time.monotonic() + timeout
+    last = ""
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            tail = log.read_text(errors="replace")[-3000:] if log else ""
+            pytest.fail(f"server exited with {proc.returncode} before answering {url}:\n{tail}", pytrace=False)
+        try:
+            with urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}), timeout=5) as r:
+                if r.status == 200:
+                    return
+        except (urllib.error.URLError, OSError) as exc:
+            last = str(exc)
+        time.sleep(0.5)
+    tail = log.read_text(errors="replace")[-3000:] if log else ""
+    pytest.fail(f"{url} did not answer within {timeout:.0f} s ({last}):\n{tail}", pytrace=False)
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """Stop a server we started (its own process group), politely first."""
+    if proc.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, 15)
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, 9)
+        proc.wait(timeout=5)
+
+
+@dataclass
+class Server:
+    url: str
+    token: str = ""
+    proc: subprocess.Popen | None = None
+    log: Path | None = None
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"token {self.token}"} if self.token else {}
+
+    def api(self, method: str, path: str) -> bytes:
+        req = urllib.request.Request(self.url + path, method=method, headers=self.headers)
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return r.read()
+
+
+def start_server(cmd: list[str], name: str, ready_url: str, headers: dict[str, str] | None = None,
+                 env: dict[str, str] | None = None) -> tuple[subprocess.Popen, Path]:
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = ARTIFACTS / f"{name}.log"
+    with log.open("w") as fh:
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True,
+                                env=env or dict(os.environ))
+    wait_http(ready_url, headers, proc=proc, log=log)
+    return proc, log
+
+
+@dataclass
+class NetworkLog:
+    """What a page asked for: requests blocked for leaving loopback, failed requests, HTTP errors, JS errors."""
+    outside: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    http_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+
+    def problems(self, allow_failed: Callable[[str], bool] = lambda _: False) -> list[str]:
+        return ([f"left loopback (blocked): {u}" for u in self.outside]
+                + [f"request failed: {f}" for f in self.failed if not allow_failed(f)])
+
+
+def is_loopback(url: str) -> bool:
+    parts = urlsplit(url)
+    if parts.scheme in LOCAL_SCHEMES:
+        return True
+    return (parts.hostname or "") in LOOPBACK
+
+
+def screenshot_dir(group: str) -> Path:
+    folder = SCREENSHOTS / group
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.png"):
+        old.unlink()
+    return folder
+
+
+# --- JupyterLab page actions -------------------------------------------------------------------------
+
+PROMPTS_JS = """() => [...document.querySelectorAll('.jp-Notebook .jp-CodeCell')]
+    .map(c => ((c.querySelector('.jp-InputArea-prompt') || {}).textContent || '').trim())"""
+
+STDERR_JS = """() => [...document.querySelectorAll(
+    '.jp-Notebook .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"],'
+    + ' .jp-Notebook [data-mime-type="application/vnd.jupyter.error"]')].map(o => o.textContent)"""
+
+# A fingerprint of what the outputs show: widget HTML, plotly traces and text, srcdoc iframes, leaflet paths.
+OUTPUT_STATE_JS = """(root) => {
+  const scope = root || document;
+  const parts = [];
+  scope.querySelectorAll('.widget-html-content, .widget-readout').forEach(e => parts.push(e.innerHTML));
+  scope.querySelectorAll('.js-plotly-plot').forEach(p => {
+    p.querySelectorAll('path, text').forEach(e => parts.push((e.getAttribute('d') || '') + (e.textContent || '')
+                                                             + (e.style.fill || '')));
+  });
+  scope.querySelectorAll('iframe').forEach(f => {
+    const d = f.contentDocument;
+    parts.push((f.getAttribute('srcdoc') || '').length);
+    if (d) d.querySelectorAll('path.leaflet-interactive').forEach(p => parts.push(p.getAttribute('fill') || ''));
+  });
+  return parts.join('|');
+}"""
+
+
+def api_json(server: Server, path: str):
+    import json
+
+    return json.loads(server.api("GET", path))
+
+
+def wait_kernel_idle(server: Server, notebook: str, timeout: float = 60) -> None:
+    """Wait until the notebook's session has a kernel that reports idle (Run All before that is ignored)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for s in api_json(server, "/api/sessions"):
+            if s.get("path") == notebook and s.get("kernel", {}).get("execution_state") == "idle":
+                return
+        time.sleep(0.5)
+    sessions = [(s.get("path"), s.get("kernel", {}).get("execution_state")) for s in api_json(server, "/api/sessions")]
+    raise AssertionError(f"no idle kernel for {notebook} after {timeout:.0f} s; sessions: {sessions}")
+
+
+def shutdown_sessions(server: Server) -> None:
+    with contextlib.suppress(OSError):
+        for s in api_json(server, "/api/sessions"):
+            server.api("DELETE", f"/api/sessions/{s['id']}")
+
+
+def open_notebook(page, server: Server, notebook: str) -> None:
+    page.goto(f"{server.url}/lab/tree/{notebook}?token={server.token}")
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+    try:
+        wait_kernel_idle(server, notebook)
+    except AssertionError:
+        page.screenshot(path=str(ARTIFACTS / "no-kernel.png"))
+        raise
+
+
+def run_all(page) -> None:
+    page.click('.lm-MenuBar-itemLabel:text-is("Run")')
+    page.click('.lm-Menu-item:has(.lm-Menu-itemLabel:text-is("Run All Cells"))')
+
+
+def wait_all_executed(page, server: Server, timeout: float = 300) -> list[str]:
+    """Wait until no cell is ``[*]`` and every code cell has a number (or the kernel went idle with some not run)."""
+    deadline = time.monotonic() + timeout
+    settled = 0
+    prompts: list[str] = []
+    while time.monotonic() < deadline:
+        prompts = page.evaluate(PROMPTS_JS)
+        if prompts and all(re.fullmatch(r"\[\d+\]:", p) for p in prompts):
+            return prompts
+        busy = any(k.get("execution_state") == "busy" for k in api_json(server, "/api/kernels"))
+        settled = settled + 1 if not busy and "[*]:" not in prompts else 0
+        if settled >= 8:  # idle for ~4 s with cells left unrun: Run All stopped (an error, usually)
+            return prompts
+        time.sleep(0.5)
+    raise AssertionError(f"cells still running after {timeout:.0f} s: {prompts}")
+
+
+def is_traceback(text: str) -> bool:
+    return (text.lstrip().startswith("-----") or "Traceback (most recent call last)" in text
+            or re.search(r"^\w*(Error|Exception)\b", text, flags=re.M) is not None)
+
+
+def screenshot_cells(page, folder: Path) -> int:
+    """One PNG per cell, ``<folder>/<nn>.png`` (JupyterLab scrolls internally; full-page shots miss cells)."""
+    cells = page.locator(".jp-Notebook .jp-Cell")
+    n = cells.count()
+    for i in range(n):
+        cell = cells.nth(i)
+        with contextlib.suppress(Exception):
+            cell.scroll_into_view_if_needed(timeout=5_000)
+            cell.screenshot(path=str(folder / f"{i:02d}.png"), timeout=10_000)
+    return n
+
+
+def output_state(page_or_frame) -> str:
+    return page_or_frame.evaluate(OUTPUT_STATE_JS)
+
+
+def wait_changed(page, before: str, timeout: float = 15) -> str:
+    deadline = time.monotonic() + timeout
+    now = before
+    while time.monotonic() < deadline:
+        now = output_state(page)
+        if now != before:
+            return now
+        time.sleep(0.25)
+    return now
+
+
+def leaflet_paths(page) -> list[int]:
+    """Count of ``path.leaflet-interactive`` in each srcdoc iframe (folium maps)."""
+    counts = []
+    for frame in page.frames:
+        if frame.url.startswith("about:srcdoc"):
+            with contextlib.suppress(Exception):
+                counts.append(frame.locator("path.leaflet-interactive").count())
+    return counts
+
+
+def press_on_slider(page, handle, keys: list[str]) -> None:
+    handle.scroll_into_view_if_needed()
+    handle.focus()
+    for key in keys:
+        page.keyboard.press(key)

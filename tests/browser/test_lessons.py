@@ -1,0 +1,156 @@
+"""Every lesson in real JupyterLab: Run All Cells, no error output, no request off loopback, a screenshot per cell;
+plus lesson-specific interaction checks (keyboard on the explorers' sliders) and the nbgrader Validate button."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+import warnings
+
+import pytest
+from browser_tools import (
+    ROOT,
+    STDERR_JS,
+    is_traceback,
+    leaflet_paths,
+    open_notebook,
+    output_state,
+    press_on_slider,
+    run_all,
+    screenshot_cells,
+    screenshot_dir,
+    shutdown_sessions,
+    wait_all_executed,
+    wait_changed,
+)
+
+pytestmark = pytest.mark.browser
+
+LESSONS = ROOT / "lessons"
+
+
+def _slider_in_output_with(page, inner: str):
+    """The first slider handle whose output area also shows ``inner`` (e.g. the map iframe or the figure)."""
+    areas = page.locator(".jp-Notebook .jp-OutputArea").filter(has=page.locator(".widget-slider")).filter(
+        has=page.locator(inner))
+    assert areas.count() > 0, f"no output with both a slider and {inner!r}"
+    return areas.first.locator(".widget-slider .noUi-handle").first
+
+
+def check_00(page) -> str:
+    handle = page.locator(".jp-Notebook .widget-slider .noUi-handle").first
+    before = output_state(page)
+    press_on_slider(page, handle, ["ArrowRight", "ArrowRight"])
+    after = wait_changed(page, before)
+    assert after != before, "ArrowRight on the demo slider did not change its output"
+    return "demo slider: ArrowRight x2 changed the text"
+
+
+def check_02(page) -> str:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and max(leaflet_paths(page), default=0) <= 100:
+        time.sleep(0.5)
+    counts = leaflet_paths(page)
+    assert max(counts, default=0) > 100, f"the folium map drew too few country paths: {counts}"
+    handle = _slider_in_output_with(page, "iframe")
+    before = output_state(page)
+    press_on_slider(page, handle, ["Home"])
+    after = wait_changed(page, before, timeout=20)
+    if after == before:  # already at the start: go the other way
+        press_on_slider(page, handle, ["End"])
+        after = wait_changed(page, before, timeout=20)
+    assert after != before, "moving the map's date slider by keyboard did not change the map"
+    assert max(leaflet_paths(page), default=0) > 100, "the map lost its countries after the slider moved"
+    return f"map paths {counts}; Home/End on the date slider redrew the map"
+
+
+def check_03(page) -> str:
+    handle = _slider_in_output_with(page, ".js-plotly-plot")
+    before = output_state(page)
+    press_on_slider(page, handle, ["ArrowRight", "ArrowRight", "ArrowRight"])
+    after = wait_changed(page, before, timeout=20)
+    if after == before:
+        press_on_slider(page, handle, ["Home"])
+        after = wait_changed(page, before, timeout=20)
+    assert after != before, "moving a DSA slider by keyboard did not change the figure"
+    return "DSA slider: keyboard changed the FigureWidget"
+
+
+# Lessons the kit plans, with their interaction checks (None: the generic checks only).
+PLANNED = {
+    "00-start-here": check_00,
+    "01-the-grok-case": None,
+    "02-national-responses": check_02,
+    "03-dsa-enforcement": check_03,
+    "04-comparing-regimes": None,
+}
+NAMES = sorted(set(PLANNED) | {p.stem for p in LESSONS.glob("*.ipynb")})
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_lesson_runs_in_jupyterlab(name, lab, open_page):
+    path = LESSONS / f"{name}.ipynb"
+    if not path.exists():
+        pytest.skip(f"lessons/{name}.ipynb is not written yet")
+    notebook = f"lessons/{path.name}"
+    page, net = open_page(lab.headers)
+    try:
+        t0 = time.monotonic()
+        open_notebook(page, lab, notebook)
+        run_all(page)
+        prompts = wait_all_executed(page, lab)
+        ran = time.monotonic() - t0
+        stderr = page.evaluate(STDERR_JS)
+        errors = [t[:800] for t in stderr if is_traceback(t)]
+        assert not errors, f"{name}: error output(s):\n" + "\n---\n".join(errors)
+        unrun = [i for i, p in enumerate(prompts) if not p[1:-2].isdigit()]
+        assert not unrun, f"{name}: code cells not executed: {unrun} ({prompts})"
+        for text in stderr:
+            if not is_traceback(text):
+                warnings.warn(f"{name} writes to stderr: {text[:300]}", stacklevel=1)
+        check = PLANNED.get(name)
+        detail = check(page) if check else "generic checks"
+        shots = screenshot_cells(page, screenshot_dir(name))
+        assert shots > 0
+        problems = net.problems()
+        assert not problems, f"{name}: network problems:\n" + "\n".join(problems)
+        print(f"{name}: {len(prompts)} code cells ran in {ran:.1f} s; {detail}; {shots} screenshots")
+    finally:
+        page.close()
+        shutdown_sessions(lab)
+
+
+def _student_notebooks():
+    return sorted((ROOT / "student").glob("*/*.ipynb"))
+
+
+@pytest.fixture(scope="session")
+def student_notebook():
+    """A student copy of an assignment (generated the way ``make lab``/``make test`` do, if none exists yet)."""
+    if not _student_notebooks() and list((ROOT / "assignments" / "source").glob("*/*.ipynb")):
+        subprocess.run([sys.executable, "scripts/prepare.py", "--student"], cwd=ROOT, check=True,
+                       capture_output=True, text=True)
+    found = _student_notebooks()
+    if not found:
+        pytest.skip("no assignment under assignments/source/ yet, so no student copy to open")
+    return found[0]
+
+
+def test_student_assignment_has_validate_button(student_notebook, lab, open_page):
+    notebook = str(student_notebook.relative_to(ROOT))
+    page, net = open_page(lab.headers)
+    try:
+        open_notebook(page, lab, notebook)
+        button = page.locator(".jp-NotebookPanel-toolbar .jp-Toolbar-item").filter(has_text="Validate")
+        assert button.count() == 1, "nbgrader's Validate button is missing from the notebook toolbar"
+        button.first.click()
+        dialog = page.locator(".jp-Dialog")
+        dialog.wait_for(timeout=90_000)
+        dialog.get_by_text("Validat", exact=False).first.wait_for(timeout=90_000)
+        folder = screenshot_dir(f"student-{student_notebook.parent.name}")
+        page.screenshot(path=str(folder / "00.png"))
+        assert not net.problems(), net.problems()
+    finally:
+        page.close()
+        shutdown_sessions(lab)

@@ -1,0 +1,148 @@
+"""The 'What can Brussels do?' explorer, driven from Python: sliders change the figure and the panel."""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+import pytest
+
+from aireg import enforcement as enf
+from aireg.dsa_explorer import TRACES, dsa_explorer, escalation_html
+
+
+@pytest.fixture(scope="module")
+def ex():
+    return dsa_explorer()
+
+
+def _reset(ex):
+    ex.scenario.value = "x_alone"
+    ex.estimate.value = "central"
+    ex.turnover.value = 2.7
+    ex.fine_rate.value = 1.0
+    ex.daily_rate.value = 1.0
+    ex.days.value = 180
+    ex.suspension_days.value = 14
+
+
+def test_widgets_are_exposed(ex):
+    for name in ("turnover", "fine_rate", "days", "daily_rate", "suspension_days", "scenario", "figure", "panel",
+                 "widget"):
+        assert getattr(ex, name) is not None
+    assert "aireg" in ex.widget._dom_classes
+    assert len(ex.figure.data) == len(TRACES)
+    assert ex.figure.layout.title.text  # layout passed to the constructor (Voila keeps only constructor state)
+
+
+def test_slider_maxima_are_the_legal_ceilings(ex):
+    assert ex.fine_rate.max == pytest.approx(enf.regime("dsa_74_1").rate * 100)
+    assert ex.daily_rate.max == pytest.approx(enf.regime("dsa_76").rate * 100)
+
+
+def test_fine_slider_changes_figure_and_panel(ex):
+    _reset(ex)
+    before_y, before_panel = list(ex.trace("exposure").y), ex.panel.value
+    ex.fine_rate.value = 4.0
+    assert ex.trace("exposure").y[0] == pytest.approx(0.04 * 2.7e9)
+    assert list(ex.trace("exposure").y) != before_y
+    assert ex.panel.value != before_panel and "USD 108.0m" in ex.panel.value
+
+
+def test_days_and_daily_rate_change_the_series(ex):
+    _reset(ex)
+    ex.days.value = 30
+    ex.daily_rate.value = 5.0
+    y = ex.trace("exposure").y
+    assert len(y) == 31
+    assert y[-1] == pytest.approx(0.01 * 2.7e9 + 30 * 0.05 * 2.7e9 / 365)
+    assert "over 30 days" in ex.panel.value
+    assert "Days since" in ex.figure.layout.xaxis.title.text and ex.figure.layout.xaxis.range[1] == 30
+
+
+def test_scenario_changes_turnover_and_ceiling(ex):
+    _reset(ex)
+    ex.scenario.value = "spacex_group"
+    group = next(s for s in enf.turnover_scenarios() if s.key == "spacex_group")
+    assert ex.turnover.value * 1e9 == pytest.approx(group.central)
+    assert ex.trace("fine_cap").y[0] == pytest.approx(enf.fine_cap(group.central))
+    assert "Contested" in ex.panel.value
+    ex.estimate.value = "low"
+    assert ex.turnover.value * 1e9 == pytest.approx(group.low)
+    _reset(ex)
+
+
+def test_fine_above_the_ceiling_is_clamped_with_the_article_named(ex):
+    _reset(ex)
+    ex.fine_rate.value = 9.0
+    assert ex.fine_rate.value == pytest.approx(6.0)
+    assert "Art. 74(1) caps fines at 6% of the provider&#x27;s worldwide annual turnover" in ex.panel.value
+    ex.fine_rate.value = 12.0  # already at the cap: no value change, the notice must still appear
+    assert "You asked for 12%" in ex.panel.value
+    ex.fine_rate.value = 2.0
+    assert "caps fines" not in ex.panel.value
+
+
+def test_daily_penalty_above_the_ceiling_is_clamped(ex):
+    _reset(ex)
+    ex.daily_rate.value = 7.5
+    assert ex.daily_rate.value == pytest.approx(5.0)
+    assert "Art. 76(1) caps periodic penalties at 5%" in ex.panel.value
+    assert max(ex.trace("exposure").y) <= max(ex.trace("legal_max").y) * (1 + 1e-12)
+    _reset(ex)
+
+
+def test_negative_turnover_shows_a_message_not_a_traceback(ex):
+    _reset(ex)
+    y = list(ex.trace("exposure").y)
+    ex.turnover.value = -3
+    assert "Turnover cannot be negative" in ex.panel.value and "aireg-error" in ex.panel.value
+    assert list(ex.trace("exposure").y) == y  # the last valid chart stays
+    ex.turnover.value = 2.7
+    assert "aireg-error" not in ex.panel.value
+
+
+def test_reference_lines(ex):
+    _reset(ex)
+    eur, _ = enf.x_dsa_fine_2025()
+    assert ex.trace("fine_2025").y[0] == pytest.approx(eur * enf.eur_usd_rate())
+    assert ex.trace("turnover").y[0] == pytest.approx(2.7e9)
+    assert "EUR 120.0m" in ex.trace("fine_2025").name
+    assert "Art. 74(1)" in ex.trace("fine_cap").name
+
+
+def test_suspension_slider(ex):
+    _reset(ex)
+    ex.suspension_days.value = 30
+    y = ex.trace("suspension").y
+    assert len(y) == 31 and y[-1] > y[0] == 0
+    assert "30 days would cut off" in ex.panel.value and "Art. 51(3)" in ex.panel.value
+
+
+def test_panel_names_the_articles(ex):
+    _reset(ex)
+    for article in ("Art. 74(1)", "Art. 74(2)", "Art. 76(1)", "Art. 51(3)", "OSA 2023 Sch. 13"):
+        assert article in ex.panel.value
+
+
+def test_escalation_html_lists_every_step():
+    page = escalation_html()
+    for step in enf.escalation_path():
+        assert step.article in page
+
+
+def test_median_callback_time_is_under_50_ms(ex, capsys):
+    _reset(ex)
+    times = []
+    for i in range(40):
+        start = time.perf_counter()
+        ex.days.value = 100 + i
+        times.append(time.perf_counter() - start)
+    for i in range(20):
+        start = time.perf_counter()
+        ex.fine_rate.value = 0.1 * i
+        times.append(time.perf_counter() - start)
+    median = statistics.median(times)
+    with capsys.disabled():
+        print(f"\nmedian slider callback: {median * 1000:.1f} ms over {len(times)} changes")
+    assert median < 0.05

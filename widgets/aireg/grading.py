@@ -1,0 +1,748 @@
+"""The instructor's grading pipeline around nbgrader, hardened against broken and hostile submissions.
+
+One command per step (``make release|collect ZIP=...|autograde|feedback|export``; or ``python -m aireg.grading``):
+
+- ``release [A]``: ``nbgrader generate_assignment`` for every assignment in ``source/`` (or one);
+- ``collect ZIP [--assignment A]``: import an LMS download with ``nbgrader zip_collect``; file names in the
+  Canvas style ``<student>_<number>[_<number>]_<notebook>.ipynb`` or Moodle folders
+  ``<student>_<number>_assignsubmission_file_/<notebook>.ipynb`` are understood (``LMS_REGEXP``; override with
+  ``$AIREG_COLLECT_REGEXP`` or ``--regexp``);
+- ``autograde [A]``: pre-checks every submitted notebook (valid JSON and nbformat, size, expected graded cells),
+  rejects the unusable ones with a clear message and a zero, and grades every other student separately in a
+  worker process with a per-cell timeout and a per-submission deadline, so one hostile notebook cannot stop
+  the others. Writes ``reports/<A>-autograde.csv``;
+- ``feedback [A]``: ``nbgrader generate_feedback`` with the hidden tests removed from cells *and* tracebacks
+  (``ScrubHiddenTestOutputs``), then scans the HTML for any leaked hidden-test line;
+- ``export [--to FILE]``: one CSV row per student and assignment (score, status, message).
+
+``prepare_student_copies()`` (run by ``scripts/prepare.py --student``) generates the release versions and copies
+each to ``student/<assignment>/`` unless the student already has a copy.
+
+The course root is ``assignments/`` in the repository (``$AIREG_COURSE`` or ``--course`` to use another).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import html
+import json
+import os
+import queue
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nbconvert.preprocessors import Preprocessor
+from nbformat import from_dict
+from traitlets import Integer, Unicode
+
+REPO = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
+EVENT = "@@aireg-grading@@ "
+ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+#: Canvas ``alice_1234_5678_a1-responses.ipynb`` (``LATE_`` and ``-1`` resubmission suffixes allowed) and Moodle
+#: ``alice_1234_assignsubmission_file_/a1-responses.ipynb``. The student part may not contain ``_`` or spaces.
+LMS_REGEXP = (r".*/(?P<student_id>[A-Za-z0-9.\-]+)_(?:LATE_)?\d+_(?:\d+_|assignsubmission_file_/)?"
+              r"(?P<file_id>[A-Za-z0-9][A-Za-z0-9_\-]*?)(?:-\d+)?\.ipynb$")
+
+MAX_NOTEBOOK_MB = float(os.environ.get("AIREG_MAX_NOTEBOOK_MB", "5"))
+REPORT_FIELDS = ["assignment", "student_id", "status", "score", "max_score", "seconds", "message"]
+
+
+class GradingError(RuntimeError):
+    """A step of the pipeline failed; the message says what to do."""
+
+
+def course_root(course: Path | str | None = None) -> Path:
+    root = Path(course or os.environ.get("AIREG_COURSE") or REPO / "assignments").resolve()
+    if not (root / "nbgrader_config.py").exists():
+        raise GradingError(f"{root} is not a course root (no nbgrader_config.py)")
+    return root
+
+
+def assignments(course: Path) -> list[str]:
+    return sorted(p.name for p in (course / "source").iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"  # nbgrader shells out to alembic and jupyter
+    env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    return env
+
+
+def nbgrader(course: Path, *args: str, check: bool = True, timeout: float | None = 900) -> subprocess.CompletedProcess:
+    """Run the nbgrader CLI in the course root (where it finds nbgrader_config.py)."""
+    proc = subprocess.run([str(BIN / "nbgrader"), *args], cwd=course, env=_env(), capture_output=True, text=True,
+                          timeout=timeout)
+    if check and proc.returncode != 0:
+        tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-15:])
+        raise GradingError(f"nbgrader {' '.join(args)} failed (exit {proc.returncode}):\n{tail}")
+    return proc
+
+
+# --- kernel limits and nbconvert preprocessors (referenced from nbgrader_config.py) ---------------------------------
+
+def kernel_limits() -> dict[str, int]:
+    """Resource limits for the autograding kernel (``resource.setrlimit``), from the environment."""
+    mb = 1024 * 1024
+    return {
+        "RLIMIT_AS": int(os.environ.get("AIREG_KERNEL_MEMORY_MB", "4096")) * mb,  # address space
+        "RLIMIT_CPU": int(os.environ.get("AIREG_KERNEL_CPU_SECONDS", "900")),  # a busy loop dies eventually
+        "RLIMIT_FSIZE": int(os.environ.get("AIREG_KERNEL_FILE_MB", "200")) * mb,  # no disk-filling files
+        "RLIMIT_CORE": 0,
+    }
+
+
+_LIMIT_SNIPPET = """import os, resource, sys
+for name, value in {limits!r}.items():
+    res = getattr(resource, name, None)
+    if res is None:
+        continue
+    soft, hard = resource.getrlimit(res)
+    if hard != resource.RLIM_INFINITY:
+        value = min(value, hard)
+    resource.setrlimit(res, (value, value))
+os.execvp(sys.argv[1], sys.argv[1:])
+"""
+
+try:  # the kernel manager is only needed when nbgrader executes notebooks
+    from jupyter_client.manager import AsyncKernelManager
+except ImportError:  # pragma: no cover
+    AsyncKernelManager = object  # type: ignore[misc,assignment]
+
+
+class LimitedKernelManager(AsyncKernelManager):  # type: ignore[misc,valid-type]
+    """Starts the kernel through a tiny wrapper that lowers its resource limits (POSIX only)."""
+
+    def format_kernel_cmd(self, extra_arguments=None):
+        cmd = super().format_kernel_cmd(extra_arguments)
+        if os.name != "posix":
+            return cmd
+        return [sys.executable, "-c", _LIMIT_SNIPPET.format(limits=kernel_limits()), *cmd]
+
+
+try:
+    from nbgrader.preprocessors import Execute as _Execute
+except ImportError:  # pragma: no cover
+    _Execute = None
+
+if _Execute is not None:
+    class LimitedExecute(_Execute):
+        """nbgrader's Execute with the resource-limited kernel (configured like ``Execute``)."""
+
+        def __init__(self, *args, **kwargs):
+            if os.environ.get("AIREG_KERNEL_LIMITS", "1") != "0":
+                kwargs["kernel_manager_class"] = LimitedKernelManager
+            super().__init__(*args, **kwargs)
+
+
+class LimitOutputBytes(Preprocessor):
+    """Truncate any single output larger than ``max_bytes`` (nbgrader's LimitOutput counts lines, not bytes)."""
+
+    max_bytes = Integer(100_000, help="largest output kept, in characters").tag(config=True)
+
+    def _cut(self, text):
+        if isinstance(text, list):
+            text = "".join(text)
+        if len(text) <= self.max_bytes:
+            return text
+        return text[: self.max_bytes] + f"\n... output truncated by the grader ({len(text):,} characters) ..."
+
+    def preprocess_cell(self, cell, resources, index):
+        for out in cell.get("outputs", []):
+            if "text" in out:
+                out["text"] = self._cut(out["text"])
+            if out.get("output_type") == "error":
+                out["evalue"] = self._cut(out.get("evalue", ""))
+                total = sum(len(x) for x in out.get("traceback", []))
+                if total > self.max_bytes:
+                    out["traceback"] = [self._cut("\n".join(out["traceback"]))]
+            for mime, value in list(out.get("data", {}).items()):
+                size = len(value) if isinstance(value, str) else len(json.dumps(value))
+                if size > self.max_bytes:
+                    del out["data"][mime]
+                    out["data"].setdefault("text/plain", f"[{mime} output of {size:,} characters removed by the grader]")
+        return cell, resources
+
+
+def hidden_lines(source: str) -> tuple[list[str], set[int]]:
+    """The stripped lines between the hidden-test markers of a cell, and their 1-based line numbers."""
+    texts, numbers, inside = [], set(), False
+    for i, line in enumerate(source.splitlines(), 1):
+        if BEGIN_HIDDEN in line:
+            inside = True
+        elif END_HIDDEN in line:
+            inside = False
+        elif inside:
+            texts.append(line.strip())
+            numbers.add(i)
+    return texts, numbers
+
+
+class ScrubHiddenTestOutputs(Preprocessor):
+    """Feedback: remove hidden tests from outputs (tracebacks, assert messages, prints) of test cells.
+
+    nbgrader's ``ClearHiddenTests`` removes them from the cell source only; a failing hidden assert still shows
+    its line in the traceback (nbgrader issues #917, #1363). Run this before ``ClearHiddenTests``.
+    """
+
+    message = Unicode(
+        "A hidden test failed. Hidden tests call your function on other data and edge cases: check that it works "
+        "for any input described in the question, not only for the examples above.",
+        help="what the student sees instead of a hidden test's traceback",
+    ).tag(config=True)
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type != "code" or BEGIN_HIDDEN not in cell.source:
+            return cell, resources
+        lines, numbers = hidden_lines(cell.source)
+        visible = {x.strip() for x in cell.source.splitlines()} - set(lines)
+        secrets = [s for s in lines if len(s) >= 6 and s not in visible]
+
+        def leaks(text: str) -> bool:
+            return any(s in text for s in secrets)
+
+        outputs = []
+        for out in cell.get("outputs", []):
+            kind = out.get("output_type")
+            if kind == "error":
+                tb = ANSI.sub("", "\n".join(out.get("traceback", [])))
+                at = re.search(r"(?:Cell In\s*\[\d*\]|<ipython-input-[^>]*>|line) ?,? line (\d+)", tb)
+                arrow = re.findall(r"^-+> ?(\d+)", tb, flags=re.M)
+                lineno = {int(n) for n in arrow} | ({int(at.group(1))} if at else set())
+                if lineno & numbers or leaks(tb) or leaks(str(out.get("evalue", ""))):
+                    out = {"output_type": "error", "ename": "HiddenTestFailed", "evalue": self.message,
+                           "traceback": [f"HiddenTestFailed: {self.message}"]}
+            elif kind == "stream":
+                out["text"] = "\n".join(x for x in "".join(out.get("text", "")).split("\n") if not leaks(x))
+            else:
+                data = out.get("data", {})
+                if any(leaks(v if isinstance(v, str) else "".join(v)) for v in data.values()
+                       if isinstance(v, (str, list))):
+                    continue
+            outputs.append(out)
+        cell.outputs = [from_dict(o) for o in outputs]
+        return cell, resources
+
+
+# --- release and the student copies --------------------------------------------------------------------------------
+
+def _newest(folder: Path) -> float:
+    return max((p.stat().st_mtime for p in folder.rglob("*") if p.is_file()), default=0.0)
+
+
+def release(course: Path | None = None, assignment: str | None = None, force: bool = True) -> list[str]:
+    """Generate the student (release) version of one or every assignment; returns the assignments generated."""
+    course = course_root(course)
+    todo = [assignment] if assignment else assignments(course)
+    for a in todo:
+        if not (course / "source" / a).is_dir():
+            raise GradingError(f"no assignment {a!r} in {course / 'source'} (have: {', '.join(assignments(course))})")
+        args = ["generate_assignment", a] + (["--force"] if force else [])
+        nbgrader(course, *args)
+    return todo
+
+
+def stale_releases(course: Path) -> list[str]:
+    """Assignments whose release is missing or older than their source."""
+    out = []
+    for a in assignments(course):
+        rel = course / "release" / a
+        if not rel.is_dir() or _newest(course / "source" / a) > _newest(rel):
+            out.append(a)
+    return out
+
+
+def prepare_student_copies(course: Path | None = None, student_dir: Path | None = None) -> list[Path]:
+    """Release every assignment (only if its source changed) and copy new ones to ``student/<assignment>/``.
+
+    A student's existing notebook is never overwritten. Returns the notebooks copied this time.
+    """
+    course = course_root(course)
+    student_dir = Path(student_dir or REPO / "student")
+    for a in stale_releases(course):
+        try:
+            release(course, a)
+        except (GradingError, subprocess.TimeoutExpired) as exc:
+            print(f"warning: could not generate the student version of {a}: {exc}", file=sys.stderr)
+    made = []
+    for rel in sorted(p for p in (course / "release").glob("*") if p.is_dir()):
+        for src in sorted(p for p in rel.rglob("*") if p.is_file() and ".ipynb_checkpoints" not in p.parts):
+            dst = student_dir / rel.name / src.relative_to(rel)
+            if dst.exists():
+                continue
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dst)
+            if dst.suffix == ".ipynb":
+                made.append(dst)
+    return made
+
+
+# --- collect ---------------------------------------------------------------------------------------------------------
+
+def collect(zip_path: Path | str, course: Path | None = None, assignment: str | None = None,
+            regexp: str | None = None) -> list[str]:
+    """Import an LMS download (zip) of submissions with ``nbgrader zip_collect``; returns the student ids found."""
+    course = course_root(course)
+    zip_path = Path(zip_path).resolve()
+    if not zip_path.is_file():
+        raise GradingError(f"no such file: {zip_path} (usage: make collect ZIP=path/to/download.zip)")
+    if assignment is None:
+        import zipfile
+
+        try:
+            names = " ".join(zipfile.ZipFile(zip_path).namelist())
+        except zipfile.BadZipFile as exc:
+            raise GradingError(f"{zip_path.name} is not a zip file: {exc}") from exc
+        found = [a for a in assignments(course) if a in names]
+        if len(found) != 1:
+            raise GradingError(f"cannot tell which assignment {zip_path.name} holds (found {found or 'none'}); "
+                               "pass --assignment")
+        assignment = found[0]
+    archive = course / "downloaded" / assignment / "archive"
+    archive.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(zip_path, archive / zip_path.name)
+    regexp = regexp or os.environ.get("AIREG_COLLECT_REGEXP") or LMS_REGEXP
+    before = {p.parent.name for p in (course / "submitted").glob(f"*/{assignment}")}
+    nbgrader(course, "zip_collect", assignment, "--force", "--strict",
+             f"--FileNameCollectorPlugin.named_regexp={regexp}")
+    after = sorted(p.parent.name for p in (course / "submitted").glob(f"*/{assignment}"))
+    new = [s for s in after if s not in before]
+    print(f"collected {assignment}: {len(after)} submission(s), {len(new)} new: {', '.join(new) or '-'}")
+    return after
+
+
+# --- pre-checks --------------------------------------------------------------------------------------------------------
+
+@dataclass
+class Check:
+    ok: bool = True
+    messages: list[str] = field(default_factory=list)
+
+    def reject(self, msg: str) -> Check:
+        self.ok = False
+        self.messages.append(msg)
+        return self
+
+
+def expected_cells(course: Path, assignment: str) -> dict[str, dict[str, str]]:
+    """For each release notebook: grade_id -> source of its nbgrader cells (what a submission must contain)."""
+    import nbformat
+
+    rel = course / "release" / assignment
+    if not rel.is_dir():
+        release(course, assignment)
+    out = {}
+    for nb_path in sorted(rel.glob("*.ipynb")):
+        nb = nbformat.read(nb_path, as_version=4)
+        out[nb_path.name] = {c.metadata["nbgrader"]["grade_id"]: c.source for c in nb.cells
+                             if "grade_id" in c.metadata.get("nbgrader", {})}
+    return out
+
+
+def precheck(path: Path, expected: dict[str, str], keep_original: Path | None = None) -> Check:
+    """Check one submitted notebook before grading; may strip its (huge) outputs, keeping the original.
+
+    Rejected: not found, far too large, not valid JSON, not a valid notebook, none of the assignment's cells.
+    Graded with a note: huge outputs (removed), deleted or duplicated or edited nbgrader cells (the grader
+    restores the master copy of every test cell; a deleted answer scores zero).
+    """
+    import nbformat
+
+    check = Check()
+    if not path.is_file():
+        return check.reject(f"{path.name}: not submitted")
+    size_mb = path.stat().st_size / 1e6
+    if size_mb > 10 * MAX_NOTEBOOK_MB:
+        return check.reject(f"{path.name}: the file is {size_mb:.0f} MB (limit {MAX_NOTEBOOK_MB:g} MB); clear the "
+                            "outputs (Edit > Clear Outputs of All Cells), save and resubmit")
+    raw = path.read_bytes()
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        return check.reject(f"{path.name}: not a text file (is it a notebook?)")
+    except json.JSONDecodeError as exc:
+        return check.reject(f"{path.name}: not valid JSON (line {exc.lineno}, column {exc.colno}): the file is "
+                            "damaged; reopen your notebook in Jupyter, save it and resubmit")
+    try:
+        nb = nbformat.reads(json.dumps(data), as_version=4)
+        nbformat.validate(nb)
+    except Exception as exc:  # nbformat raises several types
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return check.reject(f"{path.name}: not a valid Jupyter notebook ({first[:200]})")
+    ids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells]
+    present = [i for i in ids if i in expected]
+    if not present:
+        return check.reject(f"{path.name}: none of the assignment's cells were found (wrong file, or the work "
+                            "was copied into a new notebook); submit the notebook you were given")
+    missing = [i for i in expected if i not in present]
+    dups = sorted({i for i in present if present.count(i) > 1})
+    if missing:
+        check.messages.append(f"cells missing: {', '.join(missing)} (test cells were restored from the master "
+                              "copy; missing answers score zero)")
+    if dups:
+        check.messages.append(f"cells copied: {', '.join(dups)} (only the first copy is graded)")
+    edited = sorted({c.metadata["nbgrader"]["grade_id"] for c in nb.cells
+                     if c.metadata.get("nbgrader", {}).get("locked") and c.metadata["nbgrader"].get("grade_id")
+                     in expected and c.source.strip() != expected[c.metadata["nbgrader"]["grade_id"]].strip()})
+    if edited:
+        check.messages.append(f"read-only cells edited: {', '.join(edited)} (the originals were used for grading)")
+    if size_mb > MAX_NOTEBOOK_MB:
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                cell.outputs, cell.execution_count = [], None
+        text = nbformat.writes(nb)
+        if len(text) / 1e6 > MAX_NOTEBOOK_MB:
+            return check.reject(f"{path.name}: {len(text) / 1e6:.0f} MB even without outputs (limit "
+                                f"{MAX_NOTEBOOK_MB:g} MB)")
+        if keep_original is not None:
+            keep_original.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, keep_original)
+        path.write_text(text, encoding="utf-8")
+        check.messages.append(f"outputs removed before grading (the file was {size_mb:.1f} MB; the grader reruns "
+                              "every cell anyway)")
+    return check
+
+
+# --- autograde -----------------------------------------------------------------------------------------------------
+
+def _worker(course: Path, assignment: str, students: list[str]) -> int:
+    """Grade students one by one in this process with nbgrader's API; report progress as JSON lines on stdout."""
+    from nbgrader.apps import NbGraderAPI
+    from traitlets.config.loader import PyFileConfigLoader
+
+    os.chdir(course)
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
+    api = NbGraderAPI(config=config)
+    for student in students:
+        print(EVENT + json.dumps({"event": "start", "student": student}), flush=True)
+        t0 = time.perf_counter()
+        try:
+            result = api.autograde(assignment, student, force=True, create=True)
+            ok, err = bool(result.get("success")), (result.get("error") or "")
+            log = result.get("log") or ""
+        except Exception as exc:  # keep grading the others
+            ok, err, log = False, f"{type(exc).__name__}: {exc}", ""
+        print(EVENT + json.dumps({"event": "done", "student": student, "ok": ok, "seconds": time.perf_counter() - t0,
+                                  "error": (err or log)[-2000:] if not ok else ""}), flush=True)
+    return 0
+
+
+def _kill_tree(proc: subprocess.Popen) -> None:
+    try:
+        import psutil
+
+        kids = psutil.Process(proc.pid).children(recursive=True)
+    except Exception:
+        kids = []
+    for p in kids:
+        try:
+            p.kill()
+        except Exception:
+            pass
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError, AttributeError):
+        proc.kill()
+    proc.wait()
+
+
+def _run_workers(course: Path, assignment: str, students: list[str], deadline: float) -> dict[str, dict]:
+    """Grade in a worker process; a worker that hangs past ``deadline`` s per student or dies is replaced."""
+    results: dict[str, dict] = {}
+    todo = list(students)
+    while todo:
+        cmd = [sys.executable, "-m", "aireg.grading", "_worker", "--course", str(course), assignment, *todo]
+        proc = subprocess.Popen(cmd, cwd=course, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                text=True, start_new_session=True)
+        lines: queue.Queue = queue.Queue()
+
+        def pump(stream=proc.stdout, q=lines) -> None:
+            for line in stream:
+                q.put(line)
+            q.put(None)
+
+        threading.Thread(target=pump, daemon=True).start()
+        current, started = None, time.monotonic()
+        while True:
+            try:
+                line = lines.get(timeout=1.0)
+            except queue.Empty:
+                if current and time.monotonic() - started > deadline:
+                    _kill_tree(proc)
+                    results[current] = {"ok": False, "seconds": time.monotonic() - started, "status": "timeout",
+                                        "error": f"grading took longer than {deadline:.0f} s and was stopped"}
+                    break
+                continue
+            if line is None:  # the worker exited
+                proc.wait()
+                if current:
+                    results[current] = {"ok": False, "seconds": time.monotonic() - started, "status": "crashed",
+                                        "error": f"the grading process died (exit {proc.returncode}) while running "
+                                                 "this notebook"}
+                break
+            if not line.startswith(EVENT):
+                continue
+            ev = json.loads(line[len(EVENT):])
+            if ev["event"] == "start":
+                current, started = ev["student"], time.monotonic()
+            else:
+                results[ev["student"]] = ev
+                current = None
+        todo = [s for s in todo if s not in results]
+    return results
+
+
+def _zero(course: Path, assignment: str, student: str) -> None:
+    """Make sure a student who could not be graded has no stale grades (nbgrader exports them with 0)."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    with Gradebook(*_db(course)) as gb:
+        gb.update_or_create_student(student)
+        try:
+            gb.remove_submission(assignment, student)
+        except MissingEntry:
+            pass
+    shutil.rmtree(course / "autograded" / student / assignment, ignore_errors=True)
+    shutil.rmtree(course / "feedback" / student / assignment, ignore_errors=True)
+
+
+def _db(course: Path) -> tuple[str, str]:
+    from traitlets.config.loader import PyFileConfigLoader
+
+    cfg = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
+    return cfg.CourseDirectory.db_url, cfg.CourseDirectory.course_id
+
+
+def autograde(course: Path | None = None, assignment: str | None = None, students: list[str] | None = None,
+              deadline: float | None = None) -> list[dict]:
+    """Pre-check and autograde every submission of one (or every) assignment; returns report rows."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    course = course_root(course)
+    rows = []
+    for a in [assignment] if assignment else assignments(course):
+        expected = expected_cells(course, a)
+        subs = sorted(p.parent.name for p in (course / "submitted").glob(f"*/{a}") if p.is_dir())
+        if students:
+            subs = [s for s in subs if s in students]
+        verdicts = {}
+        for s in subs:
+            notes, ok = [], True
+            for name, cells in expected.items():
+                chk = precheck(course / "submitted" / s / a / name, cells,
+                               keep_original=course / "reports" / "originals" / a / s / name)
+                ok &= chk.ok
+                notes += chk.messages
+            verdicts[s] = (ok, notes)
+        good = [s for s in subs if verdicts[s][0]]
+        n_cells = max(sum(1 for _ in cells) for cells in expected.values())
+        limit = deadline or float(os.environ.get("AIREG_SUBMISSION_TIMEOUT", 0)) or \
+            60 + n_cells * float(os.environ.get("AIREG_CELL_TIMEOUT", "30"))
+        t0 = time.perf_counter()
+        results = _run_workers(course, a, good, limit) if good else {}
+        elapsed = time.perf_counter() - t0
+        db_url, course_id = _db(course)
+        for s in subs:
+            ok, notes = verdicts[s]
+            res = results.get(s, {})
+            row = {"assignment": a, "student_id": s, "score": 0.0, "max_score": None,
+                   "seconds": round(res.get("seconds", 0.0), 2)}
+            if not ok:
+                row["status"] = "rejected"
+            elif not res.get("ok"):
+                row["status"] = res.get("status", "error")
+                err = ANSI.sub("", res.get("error", "")).strip().splitlines()
+                notes = notes + [f"not graded: {err[-1] if err else 'unknown error'}"]
+            else:
+                row["status"] = "graded"
+            if row["status"] != "graded":
+                _zero(course, a, s)
+            row["message"] = "; ".join(notes)
+            rows.append(row)
+        with Gradebook(db_url, course_id) as gb:
+            max_score = gb.find_assignment(a).max_score
+            for row in rows:
+                if row["assignment"] != a:
+                    continue
+                row["max_score"] = max_score
+                if row["status"] == "graded":
+                    try:
+                        row["score"] = round(gb.find_submission(a, row["student_id"]).score, 2)
+                    except MissingEntry:
+                        row["status"], row["message"] = "error", "no grades recorded"
+        report = course / "reports" / f"{a}-autograde.csv"
+        report.parent.mkdir(exist_ok=True)
+        with report.open("w", newline="") as f:
+            w = csv.DictWriter(f, fieldnames=REPORT_FIELDS)
+            w.writeheader()
+            w.writerows(r for r in rows if r["assignment"] == a)
+        n = len(good)
+        per = f", {elapsed / n:.1f} s per graded submission" if n else ""
+        print(f"{a}: {len(subs)} submission(s), {n} graded in {elapsed:.1f} s{per}; report: {report}")
+        for r in rows:
+            if r["assignment"] == a:
+                print(f"  {r['student_id']:<20} {r['status']:<9} {r['score']}/{r['max_score']}  {r['message']}")
+    return rows
+
+
+# --- feedback and export -------------------------------------------------------------------------------------------
+
+def hidden_secrets(course: Path, assignment: str) -> list[str]:
+    """Hidden-test lines (long enough to be distinctive) of an assignment's source notebooks."""
+    import nbformat
+
+    out = []
+    for nb_path in (course / "source" / assignment).glob("*.ipynb"):
+        nb = nbformat.read(nb_path, as_version=4)
+        visible = set()
+        for c in nb.cells:
+            lines, _ = hidden_lines(c.source)
+            visible |= {x.strip() for x in c.source.splitlines()} - set(lines)
+            out += [x for x in lines if len(x) >= 12]
+        out = [x for x in out if x not in visible]
+    return sorted(set(out))
+
+
+def feedback_leaks(course: Path, assignment: str) -> list[str]:
+    """Feedback files that contain a hidden-test line (should be empty)."""
+    secrets = hidden_secrets(course, assignment)
+    bad = []
+    for f in (course / "feedback").glob(f"*/{assignment}/*.html"):
+        text = html.unescape(ANSI.sub("", f.read_text(errors="replace")))
+        text = re.sub(r"<[^>]+>", "", text)
+        hits = [s for s in secrets if s in text]
+        if hits:
+            bad.append(f"{f.relative_to(course)}: {hits[0]!r}")
+    return bad
+
+
+def feedback(course: Path | None = None, assignment: str | None = None) -> list[Path]:
+    """Generate feedback HTML without hidden tests; raises if any hidden-test line is still found."""
+    course = course_root(course)
+    made = []
+    for a in [assignment] if assignment else assignments(course):
+        if not any((course / "autograded").glob(f"*/{a}")):
+            print(f"{a}: nothing autograded yet")
+            continue
+        nbgrader(course, "generate_feedback", a, "--force")
+        leaks = feedback_leaks(course, a)
+        if leaks:
+            for f in (course / "feedback").glob(f"*/{a}"):
+                shutil.rmtree(f, ignore_errors=True)
+            raise GradingError(f"{a}: feedback would reveal hidden tests, files removed: {'; '.join(leaks[:5])}")
+        files = sorted((course / "feedback").glob(f"*/{a}/*.html"))
+        made += files
+        print(f"{a}: {len(files)} feedback file(s) in {course / 'feedback'} (no hidden tests found in them)")
+    return made
+
+
+EXPORT_FIELDS = ["assignment", "student_id", "status", "score", "max_score", "auto_score", "needs_manual_grade",
+                 "late_penalty", "message"]
+
+
+def export(course: Path | None = None, to: Path | str | None = None) -> Path:
+    """Write one CSV row per student and assignment (status and message from the autograde reports)."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    course = course_root(course)
+    to = Path(to) if to else course / "grades.csv"
+    reports = {}
+    for rep in (course / "reports").glob("*-autograde.csv"):
+        with rep.open() as f:
+            for r in csv.DictReader(f):
+                reports[(r["assignment"], r["student_id"])] = r
+    db_url, course_id = _db(course)
+    rows = []
+    with Gradebook(db_url, course_id) as gb:
+        for a in sorted(gb.assignments, key=lambda x: x.name):
+            for st in sorted(gb.students, key=lambda x: x.id):
+                rep = reports.get((a.name, st.id), {})
+                row = {"assignment": a.name, "student_id": st.id, "max_score": a.max_score, "score": 0.0,
+                       "auto_score": 0.0, "needs_manual_grade": False, "late_penalty": 0.0,
+                       "status": rep.get("status", "missing"), "message": rep.get("message", "")}
+                try:
+                    sub = gb.find_submission(a.name, st.id)
+                except MissingEntry:
+                    pass
+                else:
+                    auto = sum(g.auto_score or 0 for nb in sub.notebooks for g in nb.grades)
+                    row.update(score=round(sub.score, 2), auto_score=round(auto, 2),
+                               needs_manual_grade=bool(sub.needs_manual_grade),
+                               late_penalty=round(sub.late_submission_penalty or 0, 2))
+                    if not rep:
+                        row["status"] = "graded"
+                rows.append(row)
+    to.parent.mkdir(parents=True, exist_ok=True)
+    with to.open("w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=EXPORT_FIELDS)
+        w.writeheader()
+        w.writerows(rows)
+    print(f"wrote {to} ({len(rows)} rows)")
+    return to
+
+
+# --- command line ----------------------------------------------------------------------------------------------------
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m aireg.grading", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--course", help="course root (default: assignments/ or $AIREG_COURSE)")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    p = sub.add_parser("release", help="generate the student versions")
+    p.add_argument("assignment", nargs="?")
+    p = sub.add_parser("collect", help="import an LMS zip of submissions")
+    p.add_argument("zip", nargs="?")
+    p.add_argument("--assignment")
+    p.add_argument("--regexp", help="FileNameCollectorPlugin.named_regexp (student_id and file_id groups)")
+    p = sub.add_parser("autograde", help="pre-check and grade submissions")
+    p.add_argument("assignment", nargs="?")
+    p.add_argument("--student", action="append", help="only this student (repeatable)")
+    p = sub.add_parser("feedback", help="generate feedback HTML without hidden tests")
+    p.add_argument("assignment", nargs="?")
+    p = sub.add_parser("export", help="write grades to CSV")
+    p.add_argument("--to", help="output file (default: <course>/grades.csv)")
+    p = sub.add_parser("student-copies", help="refresh the release and copy new notebooks to student/")
+    p = sub.add_parser("_worker", help=argparse.SUPPRESS)
+    p.add_argument("assignment")
+    p.add_argument("students", nargs="*")
+    args = ap.parse_args(argv)
+    try:
+        course = course_root(args.course)
+        if args.cmd == "release":
+            done = release(course, args.assignment or None)
+            print(f"released: {', '.join(done)} -> {course / 'release'}")
+        elif args.cmd == "collect":
+            if not args.zip:
+                raise GradingError("give the LMS download: make collect ZIP=path/to/submissions.zip")
+            collect(args.zip, course, args.assignment, args.regexp)
+        elif args.cmd == "autograde":
+            rows = autograde(course, args.assignment or None, args.student)
+            return 0 if all(r["status"] == "graded" for r in rows) else 3
+        elif args.cmd == "feedback":
+            feedback(course, args.assignment or None)
+        elif args.cmd == "export":
+            export(course, args.to)
+        elif args.cmd == "student-copies":
+            made = prepare_student_copies(course)
+            print(f"new student copies: {len(made)}")
+        elif args.cmd == "_worker":
+            return _worker(course, args.assignment, args.students)
+    except (GradingError, subprocess.TimeoutExpired) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
