@@ -98,9 +98,11 @@ def test_figure_is_a_choropleth_with_markers_for_points():
     choro = fig.data[0]
     assert choro.type == "choropleth" and choro.locationmode == "ISO-3"
     z = dict(zip(choro.locations, choro.z, strict=True))
-    assert z["AAA"] == 0 and z["BBB"] == 1 and z["ZZZ"] == 2
+    assert z["AAA"] == 2 and z["BBB"] == 1 and z["ZZZ"] == 0      # covered sits at the top of the colour bar
+    assert list(choro.colorbar.ticktext) == ["no documented action", "not covered", "covered"]
     markers = [t for t in fig.data if t.type == "scattergeo"]
-    assert {c for t in markers for c in t.text} == {"EUU", "US-CA"}
+    assert {c for t in markers for c in t.customdata} == {"EUU", "US-CA"}
+    assert {c for t in markers for c in t.text} == {"EUU", ""}, "US states are not labelled (labels would overlap)"
     html = coverage_html(cov)
     assert "<caption>5 of 6 jurisdictions" in html and "<th scope='col'>" in html
 

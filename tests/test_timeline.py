@@ -111,6 +111,7 @@ def test_timeline_figure_uses_shapes_and_hover_text():
     assert "Paywall" in paywall.hovertext[0] and "example.org" in paywall.hovertext[0]
     lane = fig.data[-1]
     assert list(lane.customdata) == ["IDN", "GBR"]
+    assert fig.layout.xaxis.type == "date" and lane.x[0] == "2026-01-10"
 
 
 def test_timeline_figure_filters_and_month_precision_hover():

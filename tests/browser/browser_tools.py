@@ -27,6 +27,8 @@ CHROMIUM_ARGS = [
 ]
 LOOPBACK = {"127.0.0.1", "localhost", "[::1]", "::1"}
 LOCAL_SCHEMES = {"data", "blob", "about", "file"}
+# Matched in the Playwright driver, so loopback requests never wait for Python: only the rest reach the guard.
+NOT_LOOPBACK = re.compile(r"^(?!(?:https?|wss?)://(?:127\.0\.0\.1|localhost|\[::1\])(?::\d+)?(?:/|$)|data:|blob:|about:|file:)")
 SCREENSHOTS = ARTIFACTS / "screenshots"
 SERVER_START_TIMEOUT = 90  # s
 
@@ -166,14 +168,22 @@ def api_json(server: Server, path: str):
     return json.loads(server.api("GET", path))
 
 
-def wait_kernel_idle(server: Server, notebook: str, timeout: float = 60) -> None:
+def pause(page, seconds: float) -> None:
+    """Sleep while letting Playwright dispatch its events (a bare time.sleep would stall routed requests)."""
+    if page is None:
+        time.sleep(seconds)
+    else:
+        page.wait_for_timeout(seconds * 1000)
+
+
+def wait_kernel_idle(server: Server, notebook: str, timeout: float = 60, page=None) -> None:
     """Wait until the notebook's session has a kernel that reports idle (Run All before that is ignored)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         for s in api_json(server, "/api/sessions"):
             if s.get("path") == notebook and s.get("kernel", {}).get("execution_state") == "idle":
                 return
-        time.sleep(0.5)
+        pause(page, 0.5)
     sessions = [(s.get("path"), s.get("kernel", {}).get("execution_state")) for s in api_json(server, "/api/sessions")]
     raise AssertionError(f"no idle kernel for {notebook} after {timeout:.0f} s; sessions: {sessions}")
 
@@ -185,10 +195,11 @@ def shutdown_sessions(server: Server) -> None:
 
 
 def open_notebook(page, server: Server, notebook: str) -> None:
-    page.goto(f"{server.url}/lab/tree/{notebook}?token={server.token}")
+    # ?reset: start from an empty workspace, not the tabs an earlier test left open on this server.
+    page.goto(f"{server.url}/lab/tree/{notebook}?reset&token={server.token}")
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
     try:
-        wait_kernel_idle(server, notebook)
+        wait_kernel_idle(server, notebook, page=page)
     except AssertionError:
         page.screenshot(path=str(ARTIFACTS / "no-kernel.png"))
         raise
@@ -212,7 +223,7 @@ def wait_all_executed(page, server: Server, timeout: float = 300) -> list[str]:
         settled = settled + 1 if not busy and "[*]:" not in prompts else 0
         if settled >= 8:  # idle for ~4 s with cells left unrun: Run All stopped (an error, usually)
             return prompts
-        time.sleep(0.5)
+        pause(page, 0.5)
     raise AssertionError(f"cells still running after {timeout:.0f} s: {prompts}")
 
 
@@ -244,7 +255,7 @@ def wait_changed(page, before: str, timeout: float = 15) -> str:
         now = output_state(page)
         if now != before:
             return now
-        time.sleep(0.25)
+        pause(page, 0.25)
     return now
 
 

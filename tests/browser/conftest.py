@@ -21,6 +21,7 @@ import pytest
 from browser_tools import (
     CHROMIUM,
     CHROMIUM_ARGS,
+    NOT_LOOPBACK,
     NetworkLog,
     Server,
     free_port,
@@ -116,7 +117,7 @@ def open_page(chromium) -> Iterator[Callable[..., tuple]]:
                 log.outside.append(url)
                 route.abort("blockedbyclient")
 
-        context.route("**/*", guard)
+        context.route(NOT_LOOPBACK, guard)
         page = context.new_page()
         page.set_default_timeout(30_000)
 

@@ -144,6 +144,8 @@ def _parents(reg: pd.DataFrame, code: str) -> list[str]:
 
 
 STATUS = ["covered", "not covered", "no documented action"]
+# Position on the colour bar (bottom to top), so "covered" is at the top of the legend.
+_Z = {"no documented action": 0, "not covered": 1, "covered": 2}
 STATUS_COLOURS = {"covered": OKABE_ITO["blue"], "not covered": OKABE_ITO["orange"], "no documented action": "#e6e6e6"}
 
 
@@ -178,14 +180,15 @@ def geoblock_figure(status: pd.DataFrame, title: str = "", documented=None) -> g
     """
     fig = go.Figure()
     polys = status[status["geometry"].astype(str) == "world_110m"]
-    z = polys["status"].map({s: i for i, s in enumerate(STATUS)})
+    z = polys["status"].map(_Z)
+    by_z = sorted(_Z, key=_Z.get)
     scale = []
-    for i, s in enumerate(STATUS):
-        scale += [[i / len(STATUS), STATUS_COLOURS[s]], [(i + 1) / len(STATUS), STATUS_COLOURS[s]]]
+    for i, s in enumerate(by_z):
+        scale += [[i / len(by_z), STATUS_COLOURS[s]], [(i + 1) / len(by_z), STATUS_COLOURS[s]]]
     fig.add_trace(go.Choropleth(
         locations=polys["code"].astype(str).to_list(), z=z.to_list(), locationmode="ISO-3",
         zmin=-0.5, zmax=len(STATUS) - 0.5, colorscale=scale, marker={"line": {"color": "#555555", "width": 0.4}},
-        colorbar={"tickvals": list(range(len(STATUS))), "ticktext": STATUS, "title": {"text": "Geoblock"},
+        colorbar={"tickvals": list(range(len(by_z))), "ticktext": by_z, "title": {"text": "Geoblock"},
                   "len": 0.6},
         text=[f"{n}: {s}" + (f" (via {v})" if v and v != c else "")
               for n, s, v, c in zip(polys["name"], polys["status"], polys["via"], polys["code"], strict=True)],
@@ -201,7 +204,10 @@ def geoblock_figure(status: pd.DataFrame, title: str = "", documented=None) -> g
             continue
         fig.add_trace(go.Scattergeo(
             lat=pts["lat"].astype(float).to_list(), lon=pts["lon"].astype(float).to_list(),
-            text=pts["code"].astype(str).to_list(), mode="markers+text", textposition="top center",
+            # Labels only for places that are not US states (state labels would overlap); hover names all.
+            text=[c if lvl != "subnational" else "" for c, lvl in zip(pts["code"].astype(str), pts["level"].astype(str),
+                                                                      strict=True)],
+            customdata=pts["code"].astype(str).to_list(), mode="markers+text", textposition="top center",
             marker={"size": 11, "symbol": symbols[s], "color": STATUS_COLOURS[s], "line": {"width": 1.5,
                                                                                          "color": "#000000"}},
             hovertext=[f"{n}: {s}" for n in pts["name"]], hoverinfo="text", name=f"{s} (marker)",

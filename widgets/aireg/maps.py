@@ -133,6 +133,8 @@ def _timestamp(value, name: str) -> pd.Timestamp | None:
 
 def _prepare(responses: pd.DataFrame | None) -> pd.DataFrame:
     """A checked copy of a responses frame: plain-string columns, datetime dates, a ``rank`` column."""
+    if isinstance(responses, _Prepared):
+        return responses
     if responses is None:
         from .data import load_responses
 
@@ -159,7 +161,15 @@ def _prepare(responses: pd.DataFrame | None) -> pd.DataFrame:
     if bad:
         raise ValueError(f"unknown action type(s) {', '.join(bad)}: expected one of {', '.join(ACTION_LABELS)}")
     frame["rank"] = frame["action_type"].map(action_rank).astype(int)
-    return frame.sort_values(["date", "iso3"], kind="stable").reset_index(drop=True)
+    return _Prepared(frame.sort_values(["date", "iso3"], kind="stable").reset_index(drop=True))
+
+
+class _Prepared(pd.DataFrame):
+    """A responses frame already checked by :func:`_prepare` (so nested calls skip the work)."""
+
+    @property
+    def _constructor(self):
+        return pd.DataFrame
 
 
 def _filter(frame: pd.DataFrame, as_of, since, action_types) -> pd.DataFrame:
@@ -263,6 +273,7 @@ def unknown_codes(responses: pd.DataFrame | None = None, registry: pd.DataFrame 
 # ---------------------------------------------------------------- folium elements (plain Leaflet, escaped)
 
 
+@lru_cache(maxsize=1)
 def _elements():
     """folium element classes, defined lazily so importing aireg.maps stays cheap."""
     from branca.element import MacroElement
@@ -422,7 +433,9 @@ def response_map(responses: pd.DataFrame | None = None, as_of=None, *, since=Non
         warnings.warn(msg, UserWarning, stacklevel=2)
     GeoLayer, Dot = _elements()
 
-    m = folium.Map(location=[28, 12], zoom_start=2, min_zoom=1, max_zoom=7, tiles=None, world_copy_jump=False)
+    m = folium.Map(location=[28, 12], zoom_start=2, min_zoom=1, max_zoom=7, tiles=None, world_copy_jump=False,
+                   zoom_snap=0.25)
+    m.fit_bounds([[-50, -165], [72, 178]])  # the inhabited world, whatever the frame's width
     panes = {"countries": 405, "states": 415, "eu": 425, "dots": 435}
     for pane, z in panes.items():
         CustomPane(f"aireg-{pane}", z_index=z, pointer_events=True).add_to(m)
@@ -509,10 +522,11 @@ def show_map(m, height: int = 480, title: str = "Map of the documented responses
 SORT_KEYS = {"date": "Date", "jurisdiction": "Jurisdiction", "action": "Strength of action"}
 
 
-def response_table_html(rows: pd.DataFrame, sort_by: str = "date", as_of=None) -> str:
+def response_table_html(rows: pd.DataFrame, sort_by: str = "date", as_of=None, compact: bool = False) -> str:
     """An accessible HTML table of :func:`strongest_actions` rows (caption, column headers with scope).
 
     ``sort_by`` is ``"date"`` (oldest first), ``"jurisdiction"`` (A-Z) or ``"action"`` (strongest first).
+    ``compact=True`` leaves out the actor and code columns (for the narrow table beside the explorer's map).
     """
     if sort_by not in SORT_KEYS:
         raise ValueError(f"sort_by must be one of {', '.join(SORT_KEYS)}")
@@ -522,23 +536,33 @@ def response_table_html(rows: pd.DataFrame, sort_by: str = "date", as_of=None) -
     when = f"as of {_day(_timestamp(as_of, 'as_of'))}" if as_of is not None else "over all dates"
     caption = (f"Strongest documented action per jurisdiction {when}: {len(rows)} jurisdiction(s), "
                f"sorted by {SORT_KEYS[sort_by].lower()}")
-    head = "".join(f"<th scope='col'>{h}</th>" for h in
-                   ("Jurisdiction", "Code", "Strongest action so far", "Date", "Actor", "Legal basis",
-                    "Actions so far", "Sources"))
+    columns = ["Jurisdiction", "Code", "Strongest action so far", "Date", "Actor", "Legal basis", "Actions so far",
+               "Sources"]
+    if compact:
+        columns = [c for c in columns if c not in ("Code", "Actor")]
+    head = "".join(f"<th scope='col'>{h}</th>" for h in columns)
     body = []
     for _, r in rows.iterrows():
         lifted = f" (lifted {_day(r['lifted_date'])})" if not pd.isna(r["lifted_date"]) else ""
-        body.append(
-            f"<tr data-code='{_esc(r['code'])}'><th scope='row'>{_esc(r['jurisdiction'] or r['code'])}</th>"
-            f"<td>{_esc(r['code'])}</td>"
-            f"<td><span class='aireg-sw' style='display:inline-block;width:.9em;height:.9em;border:1px solid #555;"
-            f"background:{ACTION_COLOURS[r['action_type']]}'></span> {_esc(ACTION_LABELS[r['action_type']])}"
-            f"{_esc(lifted)}</td><td>{_day(r['date'])}</td><td>{_esc(r['actor'])}</td>"
-            f"<td>{_esc(r['legal_basis'])}</td><td>{int(r['n_actions'])}</td><td>{_links(r['source_url'])}</td></tr>")
+        cells = {
+            "Code": _esc(r["code"]),
+            "Strongest action so far": (
+                f"<span style='display:inline-block;width:.9em;height:.9em;border:1px solid #555;"
+                f"background:{ACTION_COLOURS[r['action_type']]}'></span> {_esc(ACTION_LABELS[r['action_type']])}"
+                f"{_esc(lifted)}"),
+            "Date": _day(r["date"]),
+            "Actor": _esc(r["actor"]),
+            "Legal basis": _esc(r["legal_basis"]),
+            "Actions so far": str(int(r["n_actions"])),
+            "Sources": _links(r["source_url"]),
+        }
+        body.append(f"<tr data-code='{_esc(r['code'])}'><th scope='row'>{_esc(r['jurisdiction'] or r['code'])}</th>"
+                    + "".join(f"<td>{cells[c]}</td>" for c in columns[1:]) + "</tr>")
     if not body:
-        body.append("<tr><td colspan='8'>No documented action yet.</td></tr>")
+        body.append(f"<tr><td colspan='{len(columns)}'>No documented action yet.</td></tr>")
+    size = "0.82em" if compact else "0.9em"
     return (
-        "<table class='aireg-table' style='border-collapse:collapse;font-size:0.9em'>"
+        f"<table class='aireg-table' style='border-collapse:collapse;font-size:{size}'>"
         "<style>.aireg-table th,.aireg-table td{border:1px solid #ccc;padding:2px 5px;text-align:left;"
         "vertical-align:top}</style>"
         f"<caption style='text-align:left;font-weight:bold'>{_esc(caption)}</caption>"
@@ -609,6 +633,10 @@ def response_explorer(responses: pd.DataFrame | None = None, height: int = 460) 
     frame = _prepare(responses)
     if frame.empty:
         raise ValueError("no responses to explore: the frame is empty")
+    problems = unknown_codes(frame)
+    if problems:
+        warnings.warn("response_explorer: " + "; ".join(f"{c}: {why}" for c, why in problems.items()), UserWarning,
+                      stacklevel=2)
     options = _date_options(frame)
     slider = w.SelectionSlider(options=options, value=options[-1][1], description="As of",
                                continuous_update=False, style={"description_width": "initial"},
@@ -623,7 +651,7 @@ def response_explorer(responses: pd.DataFrame | None = None, height: int = 460) 
     sort_by = w.Dropdown(options=[(v, k) for k, v in SORT_KEYS.items()], value="date", description="Sort table by",
                          style={"description_width": "initial"})
     map_box = w.HTML(layout=w.Layout(flex="3 1 0", min_width="22em"))
-    table = w.HTML(layout=w.Layout(flex="2 1 0", min_width="18em", max_height=f"{height}px", overflow="auto"))
+    table = w.HTML(layout=w.Layout(flex="2 1 0", min_width="20em", max_height=f"{height + 10}px", overflow="auto"))
 
     counts = acted_counts(frame)
     last = options[-1][1]
@@ -635,7 +663,8 @@ def response_explorer(responses: pd.DataFrame | None = None, height: int = 460) 
             go.Scatter(x=[last, last], y=[0, ymax], mode="lines", name="Selected date",
                        line={"color": "#D55E00", "dash": "dash", "width": 2}, hoverinfo="skip"),
         ],
-        layout=go.Layout(title={"text": "Jurisdictions that had acted"}, height=320,
+        # Voila syncs only the constructor's state before the page connects: build the final first view here.
+        layout=go.Layout(title={"text": _count_title(int(counts["jurisdictions"].iloc[-1]), last)}, height=320,
                          xaxis={"title": {"text": "Date"}},
                          yaxis={"title": {"text": "Jurisdictions (cumulative)"}, "rangemode": "tozero"},
                          legend={"orientation": "h", "y": -0.3}, margin={"t": 50, "b": 40}),
@@ -662,27 +691,32 @@ def response_explorer(responses: pd.DataFrame | None = None, height: int = 460) 
 
     def redraw_table(_=None) -> None:
         rows, _doc = rows_and_doc(slider.value, tuple(action_filter.value))
-        table.value = response_table_html(rows, sort_by=sort_by.value, as_of=slider.value)
+        table.value = response_table_html(rows, sort_by=sort_by.value, as_of=slider.value, compact=True)
 
-    def redraw(_=None) -> None:
+    def redraw(_=None, initial: bool = False) -> None:
         start = time.perf_counter()
         types = tuple(action_filter.value)
         rows, doc = rows_and_doc(slider.value, types)
         map_box.value = doc
-        table.value = response_table_html(rows, sort_by=sort_by.value, as_of=slider.value)
+        table.value = response_table_html(rows, sort_by=sort_by.value, as_of=slider.value, compact=True)
         day = pd.Timestamp(slider.value)
         sub = acted_counts(frame, action_types=types) if types else counts.iloc[0:0]
         before = sub[sub["date"] <= day]
         n = int(before["jurisdictions"].iloc[-1]) if len(before) else 0
         top = max(int(sub["jurisdictions"].max()) if len(sub) else 0, 1)
-        with figure.batch_update():
-            figure.data[0].x, figure.data[0].y = list(sub["date"]), list(sub["jurisdictions"])
-            figure.data[1].x, figure.data[1].y = [day, day], [0, top]
-            figure.layout.title.text = f"Jurisdictions that had acted: {n} by {day:%d %b %Y}"
-        ex.timings.append(time.perf_counter() - start)
+        if not initial:
+            with figure.batch_update():
+                figure.data[0].x, figure.data[0].y = list(sub["date"]), list(sub["jurisdictions"])
+                figure.data[1].x, figure.data[1].y = [day, day], [0, top]
+                figure.layout.title.text = _count_title(n, day)
+            ex.timings.append(time.perf_counter() - start)
 
     slider.observe(redraw, names="value")
     action_filter.observe(redraw, names="value")
     sort_by.observe(redraw_table, names="value")
-    redraw()
+    redraw(initial=True)
     return ex
+
+
+def _count_title(n: int, day) -> str:
+    return f"Jurisdictions that had acted: {n} by {pd.Timestamp(day):%d %b %Y}"

@@ -226,7 +226,7 @@ def comparison_table(responses: pd.DataFrame, penalty_regimes: pd.DataFrame, fir
         })
     out = pd.DataFrame(rows)
     for col in ("days_to_formal_action", "days_to_first_step"):
-        out[col] = out[col].astype("Float64")
+        out[col] = out[col].astype("Float64").round().astype("Int64")
     return out
 
 
@@ -250,7 +250,7 @@ def time_to_first_action(responses: pd.DataFrame, first_report=None, include_sta
 
 
 def time_to_first_action_figure(frame: pd.DataFrame, first_report=None,
-                                title: str = "Days from the first report to each jurisdiction's first action"
+                                title: str = "Days to each jurisdiction's first action"
                                 ) -> go.Figure:
     """Horizontal bars of :func:`time_to_first_action`, coloured by action type and labelled in words.
 
@@ -274,11 +274,14 @@ def time_to_first_action_figure(frame: pd.DataFrame, first_report=None,
             hoverinfo="text",
         ))
     since = _first_report(first_report) if first_report is not None else None
-    subtitle = f" (day 0 = {since:%d %B %Y})" if since is not None else ""
+    subtitle = f"<br><sup>day 0 = {since:%d %B %Y}</sup>" if since is not None else ""
+    longest = float(frame["days"].max())
     fig.update_layout(
-        title=title + subtitle, barmode="overlay", height=140 + 26 * len(frame),
-        xaxis={"title": "days after the first report", "rangemode": "tozero"},
+        title=title + subtitle, barmode="overlay", height=190 + 26 * len(frame),
+        # Room on the right for the "N d · type" labels.
+        xaxis={"title": "days after the first report", "range": [0, max(longest, 1.0) * 1.6]},
         yaxis={"categoryorder": "array", "categoryarray": order["jurisdiction"].astype(str).to_list()},
-        legend={"title": {"text": "first action type"}}, margin={"l": 10, "r": 90, "t": 60, "b": 10},
+        legend={"title": {"text": "first action type"}, "orientation": "h", "y": -0.12, "yanchor": "top"},
+        margin={"l": 10, "r": 10, "t": 70, "b": 10},
     )
     return fig

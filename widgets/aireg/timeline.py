@@ -226,6 +226,11 @@ def response_table(responses: pd.DataFrame, iso3: str | Iterable[str], date=None
     }).reset_index(drop=True)
 
 
+def _iso(dates: pd.Series) -> list[str]:
+    """Dates as ISO strings: plotly then reads a date axis (a FigureWidget would send datetime64 as integers)."""
+    return [f"{d:%Y-%m-%d}" for d in dates]
+
+
 def _response_hover(row: pd.Series) -> str:
     return (f"<b>{html.escape(str(row['jurisdiction']))}: first action</b><br>{row['date']:%d %B %Y} · "
             f"{html.escape(str(row['actor']))}<br>Type: {str(row['action_type']).replace('_', ' ')}<br><br>"
@@ -237,6 +242,9 @@ def timeline_figure(timeline: pd.DataFrame, responses: pd.DataFrame | None = Non
                     categories: Iterable[str] | None = None, start=None, end=None,
                     title: str = "The Grok case, event by event") -> go.Figure:
     """An interactive timeline: one row and one marker shape per category; hover for title, summary, sources.
+
+    Each category is a labelled row of the chart with its own shape and colour, so no legend is needed and
+    colour is never the only cue.
 
     ``responses`` (optional): adds each jurisdiction's first non-statement action on or after the first
     report (:func:`first_report_date`, :func:`first_actions`) as its own row. ``categories``, ``start`` and
@@ -251,7 +259,7 @@ def timeline_figure(timeline: pd.DataFrame, responses: pd.DataFrame | None = Non
             continue
         label = CATEGORY_LABELS[cat]
         fig.add_trace(go.Scatter(
-            x=rows["date"], y=[label] * len(rows), mode="markers", name=label,
+            x=_iso(rows["date"]), y=[label] * len(rows), mode="markers", name=label,
             marker={"symbol": CATEGORY_SYMBOLS[cat], "size": 15, "color": QUALITATIVE[i % len(QUALITATIVE)],
                     "line": {"width": 1, "color": "#222222"}},
             hovertext=[hover_text(r) for _, r in rows.iterrows()], hoverinfo="text",
@@ -267,17 +275,15 @@ def timeline_figure(timeline: pd.DataFrame, responses: pd.DataFrame | None = Non
             firsts = firsts[firsts["date"] <= hi]
         if not firsts.empty:
             fig.add_trace(go.Scatter(
-                x=firsts["date"], y=[RESPONSES_LABEL] * len(firsts), mode="markers+text", name=RESPONSES_LABEL,
-                text=firsts["iso3"].astype(str).to_list(), textposition="top center", textfont={"size": 10},
+                x=_iso(firsts["date"]), y=[RESPONSES_LABEL] * len(firsts), mode="markers", name=RESPONSES_LABEL,
                 marker={"symbol": RESPONSES_SYMBOL, "size": 12, "color": "#000000"},
                 hovertext=[_response_hover(r) for _, r in firsts.iterrows()], hoverinfo="text",
                 customdata=firsts["iso3"].astype(str).to_list(),
             ))
             rows_order.append(RESPONSES_LABEL)
     fig.update_layout(
-        title=title, height=180 + 55 * max(len(rows_order), 1), hovermode="closest",
-        legend={"orientation": "h", "y": -0.25, "title": {"text": "Marker shape = category"}},
-        xaxis={"title": "Date (month-precision events are placed on the 1st)", "rangeslider": {"visible": False}},
+        title=title, height=160 + 50 * max(len(rows_order), 1), hovermode="closest", showlegend=False,
+        xaxis={"title": "Date (an event known only to the month is placed on the 1st)", "type": "date"},
         yaxis={"title": "", "categoryorder": "array", "categoryarray": list(reversed(rows_order))},
         margin={"l": 10, "r": 10, "t": 60, "b": 10},
     )
