@@ -67,3 +67,16 @@ def test_iframe_escapes_document():
 def test_missing_vendor_file_says_how_to_fix():
     with pytest.raises(FileNotFoundError, match="make vendor"):
         offline.vendor_path("nope.js")
+
+
+def test_setup_renderer_saves_offline_html_without_mathjax_cdn():
+    import plotly.graph_objects as go
+    import plotly.io as pio
+
+    import aireg
+
+    aireg.setup(display=False)
+    bundle = pio.renderers._build_mime_bundle(go.Figure(go.Bar(x=[1], y=[2])).to_dict())
+    assert "application/vnd.plotly.v1+json" in bundle and "text/html" in bundle
+    assert "Plotly.newPlot" in bundle["text/html"]
+    assert offline.external_urls(bundle["text/html"]) == []

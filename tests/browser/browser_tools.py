@@ -156,7 +156,7 @@ OUTPUT_STATE_JS = """(root) => {
   scope.querySelectorAll('iframe').forEach(f => {
     const d = f.contentDocument;
     parts.push((f.getAttribute('srcdoc') || '').length);
-    if (d) d.querySelectorAll('path.leaflet-interactive').forEach(p => parts.push(p.getAttribute('fill') || ''));
+    if (d) d.querySelectorAll('.leaflet-map-pane path').forEach(p => parts.push(p.getAttribute('fill') || ''));
   });
   return parts.join('|');
 }"""
@@ -259,13 +259,13 @@ def wait_changed(page, before: str, timeout: float = 15) -> str:
     return now
 
 
-def leaflet_paths(page) -> list[int]:
-    """Count of ``path.leaflet-interactive`` in each srcdoc iframe (folium maps)."""
+def leaflet_paths(page, selector: str = ".leaflet-map-pane path") -> list[int]:
+    """Paths drawn by each folium map (srcdoc iframe): every country path by default, or ``selector``'s."""
     counts = []
     for frame in page.frames:
         if frame.url.startswith("about:srcdoc"):
             with contextlib.suppress(Exception):
-                counts.append(frame.locator("path.leaflet-interactive").count())
+                counts.append(frame.locator(selector).count())
     return counts
 
 

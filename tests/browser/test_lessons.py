@@ -53,6 +53,7 @@ def check_02(page) -> str:
         page.wait_for_timeout(500)
     counts = leaflet_paths(page)
     assert max(counts, default=0) > 100, f"the folium map drew too few country paths: {counts}"
+    coloured = leaflet_paths(page, "path.leaflet-interactive")
     handle = _slider_in_output_with(page, "iframe")
     before = output_state(page)
     press_on_slider(page, handle, ["Home"])
@@ -62,7 +63,8 @@ def check_02(page) -> str:
         after = wait_changed(page, before, timeout=20)
     assert after != before, "moving the map's date slider by keyboard did not change the map"
     assert max(leaflet_paths(page), default=0) > 100, "the map lost its countries after the slider moved"
-    return f"map paths {counts}; Home/End on the date slider redrew the map"
+    return (f"map paths per iframe {counts} (coloured {coloured}); Home/End on the date slider redrew the map "
+            f"(coloured now {leaflet_paths(page, 'path.leaflet-interactive')})")
 
 
 def check_03(page) -> str:

@@ -47,13 +47,13 @@ def setup(projector: bool = False, display: bool = True) -> str | None:
     """
     import plotly.io as pio
 
-    from .offline import plotly_geo_script
+    from .offline import plotly_geo_script, register_plotly_renderer
     from .theme import widget_css
 
     use_projector(projector)
     # The mimetype renders live in JupyterLab/Voila; "notebook" also saves an inline-plotly.js HTML copy,
     # so figures stay visible in exported HTML, slides and nbgrader feedback (no CDN involved).
-    pio.renderers.default = "plotly_mimetype+notebook"
+    pio.renderers.default = register_plotly_renderer()
     mode = "projector mode (large type, high contrast)" if projector else "standard mode"
     html = (
         plotly_geo_script()

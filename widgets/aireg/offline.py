@@ -126,3 +126,27 @@ def iframe(doc: str, height: int = 480, title: str = "map") -> str:
         f'<div class="aireg-frame"><iframe title="{html.escape(title)}" srcdoc="{html.escape(doc, quote=True)}" '
         f'style="width:100%;height:{int(height)}px;border:1px solid #999" loading="eager"></iframe></div>'
     )
+
+
+_MATHJAX = re.compile(r"""<script[^>]*\bsrc\s*=\s*["'][^"']*mathjax[^"']*["'][^>]*>\s*</script>""", re.I)
+
+
+def register_plotly_renderer() -> str:
+    """Register ``aireg_notebook``: plotly's offline "notebook" renderer without its MathJax CDN ``<script>``.
+
+    plotly's notebook renderer inlines plotly.js (no CDN) but always adds MathJax from a CDN, which the kit's
+    figures do not use. Returns the renderer string for ``plotly.io.renderers.default``.
+    """
+    import plotly.io as pio
+    from plotly.io._base_renderers import NotebookRenderer
+
+    class OfflineNotebookRenderer(NotebookRenderer):
+        def to_mimebundle(self, fig_dict):
+            bundle = super().to_mimebundle(fig_dict)
+            if "text/html" in bundle:
+                bundle["text/html"] = _MATHJAX.sub("", bundle["text/html"])
+            return bundle
+
+    if "aireg_notebook" not in pio.renderers:
+        pio.renderers["aireg_notebook"] = OfflineNotebookRenderer(connected=False)
+    return "plotly_mimetype+aireg_notebook"

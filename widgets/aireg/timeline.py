@@ -283,7 +283,7 @@ def timeline_figure(timeline: pd.DataFrame, responses: pd.DataFrame | None = Non
             rows_order.append(RESPONSES_LABEL)
     fig.update_layout(
         title=title, height=160 + 50 * max(len(rows_order), 1), hovermode="closest", showlegend=False,
-        xaxis={"title": "Date (an event known only to the month is placed on the 1st)", "type": "date"},
+        xaxis={"title": "Date (month-only events on the 1st)", "type": "date"},
         yaxis={"title": "", "categoryorder": "array", "categoryarray": list(reversed(rows_order))},
         margin={"l": 10, "r": 10, "t": 60, "b": 10},
     )
