@@ -11,8 +11,8 @@ Any further ``--Key=value`` arguments go to ``voila``. The dashboards call ``air
 (large type, high contrast) and only the kit's explorer builders.
 
 Offline: Voila 0.5's own "lab" template links Font Awesome from cdn.jsdelivr.net. This script serves an
-"aireg" template instead, identical to "lab" except that those ``<link>`` tags are gone (Voila's
-dashboard page uses no icons; the tree page falls back to plain text). The template is written to a
+"aireg" template instead, identical to "lab" except that those ``<link>`` tags are gone (the kit's widgets
+need no Font Awesome; the dashboard list loses its file icons, nothing else). The template is written to a
 temporary Jupyter data folder put first on ``JUPYTER_PATH`` for the Voila process only.
 """
 

@@ -1,16 +1,17 @@
 """Export every lesson to an offline reveal.js slideshow under ``slides/`` (what ``make slides`` runs).
 
-Each lesson is executed and converted with::
+Each lesson is executed and converted as by::
 
     jupyter nbconvert --to slides --execute --SlidesExporter.reveal_url_prefix=reveal.js \
-        --SlidesExporter.require_js_url=require.js
+        --SlidesExporter.require_js_url=require.js --SlidesExporter.reveal_theme=white
 
-and the vendored reveal.js 4.0.2 and require.js 2.3.7 are copied next to the HTML, so the folder works
+(through nbconvert's API, so that a first, removed cell makes FigureWidgets also save a static figure), and the vendored reveal.js 4.0.2 and require.js 2.3.7 are copied next to the HTML, so the folder works
 from a USB stick with no internet (open ``slides/index.html``). The exported HTML is then cleaned of
 the CDN references nbconvert's template still emits (jQuery, MathJax, mermaid, the widget embed
 manager, any remote stylesheet): they are removed, and a tiny MathJax stand-in keeps the template's
-``slidechanged`` handler from failing. Widgets are static in the export (their live state needs a kernel);
-plotly figures are visible because ``aireg.setup()`` saves an inline-plotly.js HTML copy of each figure.
+``slidechanged`` handler from failing. Plotly figures are visible because ``aireg.setup()`` saves an
+inline-plotly.js HTML copy of each figure (FigureWidgets too, see above); other widgets need a kernel, so
+each shows a note pointing to JupyterLab or ``make present``.
 
     python scripts/slides.py                      # every lessons/*.ipynb
     python scripts/slides.py lessons/00-start-here.ipynb --out /tmp/slides
@@ -22,7 +23,6 @@ import argparse
 import html
 import re
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -34,6 +34,7 @@ OUT = ROOT / "slides"
 # reveal.js files the nbconvert 7.17 reveal template loads (dist/reveal.css, dist/theme/<theme>.css + fonts,
 # dist/reveal.js, plugin/notes/notes.js); the whole vendored dist/ and plugin/ trees are copied.
 REVEAL_PARTS = ("dist", "plugin", "LICENSE")
+THEME = "white"  # high contrast, fonts bundled with reveal.js (nbconvert's default "simple" loads Google Fonts)
 
 _MATHJAX_STUB = (
     "<script>/* MathJax stand-in: the kit's slides ship no MathJax (it would come from a CDN). */"
@@ -82,30 +83,71 @@ def copy_assets(out: Path) -> None:
         else:
             dst.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(src, dst)
+    # Some reveal themes @import web fonts from Google: strip those from the copies (the theme falls back to
+    # its next font); the kit uses "white", whose fonts are bundled.
+    for css in (reveal / "dist" / "theme").glob("*.css"):
+        text = css.read_text(encoding="utf-8")
+        if _REMOTE_IMPORT.search(text):
+            css.write_text(_REMOTE_IMPORT.sub("", text), encoding="utf-8")
     shutil.copy2(VENDOR / "requirejs" / "require.js", out / "require.js")
     shutil.copy2(VENDOR / "requirejs" / "LICENSE", out / "require.js.LICENSE")
 
 
-def export(nb: Path, out: Path, timeout: int = 300) -> Path:
-    """Execute one notebook and write ``<out>/<stem>.slides.html``, offline-clean."""
-    cmd = [
-        sys.executable, "-m", "jupyter", "nbconvert", "--to", "slides", "--execute",
-        "--SlidesExporter.reveal_url_prefix=reveal.js",
-        "--SlidesExporter.require_js_url=require.js",
-        "--ExecutePreprocessor.store_widget_state=False",
-        f"--ExecutePreprocessor.timeout={timeout}",
-        "--output-dir", str(out), str(nb),
-    ]
-    proc = subprocess.run(cmd, cwd=nb.parent, capture_output=True, text=True)
-    if proc.returncode != 0:
-        tail = "\n".join(proc.stderr.strip().splitlines()[-25:])
-        raise RuntimeError(f"nbconvert failed on {nb.name}:\n{tail}")
-    target = out / f"{nb.stem}.slides.html"
-    doc = offline_html(target.read_text(encoding="utf-8"))
-    target.write_text(doc, encoding="utf-8")
+# Run before the lesson's own cells (and removed from the export): a FigureWidget then also saves the static
+# plotly figure that ``aireg.setup()``'s renderer produces, so live figures stay visible on the slides.
+STATIC_FIGURES = """\
+import plotly.graph_objects as _go
+_go.FigureWidget._repr_mimebundle_ = lambda self, *a, **k: _go.Figure(self)._repr_mimebundle_(*a, **k)
+"""
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+LIVE_ONLY = ("<p class='aireg-live-only' style='border:2px dashed #999;padding:0.5em;color:#333'>"
+             "<em>Interactive explorer: open this lesson in JupyterLab, or run <code>make present</code> "
+             "for the dashboard.</em></p>")
+
+
+def _static_outputs(nb) -> None:
+    """Widget outputs have no state in a static export: replace each by a note saying where it is live."""
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if WIDGET_MIME in data:
+                out["data"] = {"text/html": LIVE_ONLY, "text/plain": "Interactive explorer (live only)"}
+
+
+def export(nb_path: Path, out: Path, timeout: int = 300) -> Path:
+    """Execute one notebook and write ``<out>/<stem>.slides.html``, offline-clean.
+
+    The same as ``jupyter nbconvert --to slides --execute --SlidesExporter.reveal_url_prefix=reveal.js
+    --SlidesExporter.require_js_url=require.js --SlidesExporter.reveal_theme=white``, through nbconvert's API so a setup cell can run first.
+    """
+    import nbformat
+    from nbconvert import SlidesExporter
+    from nbconvert.preprocessors import CellExecutionError, ExecutePreprocessor
+
+    nb = nbformat.read(nb_path, as_version=4)
+    setup = nbformat.v4.new_code_cell(STATIC_FIGURES, metadata={"slideshow": {"slide_type": "skip"}})
+    nb.cells.insert(0, setup)
+    executor = ExecutePreprocessor(timeout=timeout, kernel_name="python3", store_widget_state=False)
+    try:
+        executor.preprocess(nb, {"metadata": {"path": str(nb_path.parent)}})
+    except CellExecutionError as exc:
+        raise RuntimeError(f"{nb_path.name} failed to execute:\n{str(exc)[-2000:]}") from exc
+    nb.cells.remove(setup)
+    for cell in nb.cells:  # number the lesson's cells from 1, as in a fresh kernel
+        if cell.cell_type == "code" and cell.get("execution_count"):
+            cell.execution_count -= 1
+            for output in cell.get("outputs", []):
+                if output.get("execution_count"):
+                    output["execution_count"] -= 1
+    _static_outputs(nb)
+    exporter = SlidesExporter(reveal_url_prefix="reveal.js", require_js_url="require.js", reveal_theme=THEME)
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": nb_path.stem}})
+    doc = offline_html(body)
     left = remote_references(doc)
     if left:
-        raise RuntimeError(f"{target.name} still references the network: {sorted(set(left))[:5]}")
+        raise RuntimeError(f"{nb_path.name}: the slides still reference the network: {sorted(set(left))[:5]}")
+    target = out / f"{nb_path.stem}.slides.html"
+    target.write_text(doc, encoding="utf-8")
     return target
 
 

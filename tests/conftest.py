@@ -23,6 +23,10 @@ def lesson_notebooks() -> list[Path]:
     return sorted((ROOT / "lessons").glob("*.ipynb"))
 
 
+def dashboard_notebooks() -> list[Path]:
+    return sorted((ROOT / "lessons" / "dashboards").glob("*.ipynb"))
+
+
 def source_notebooks() -> list[Path]:
     return sorted((ROOT / "assignments" / "source").glob("*/*.ipynb"))
 

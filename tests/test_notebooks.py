@@ -5,10 +5,10 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from conftest import ROOT, lesson_notebooks, source_notebooks
+from conftest import ROOT, dashboard_notebooks, lesson_notebooks, source_notebooks
 from notebook_tools import error_outputs, execute, network_assets
 
-ALL = lesson_notebooks() + source_notebooks()
+ALL = lesson_notebooks() + dashboard_notebooks() + source_notebooks()
 IDS = [str(p.relative_to(ROOT)) for p in ALL]
 
 TEMPLATE = ["learning objectives", "time needed", "prerequisites", "check your understanding", "summary", "sources"]

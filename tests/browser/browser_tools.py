@@ -234,13 +234,18 @@ def is_traceback(text: str) -> bool:
 
 def screenshot_cells(page, folder: Path) -> int:
     """One PNG per cell, ``<folder>/<nn>.png`` (JupyterLab scrolls internally; full-page shots miss cells)."""
+    size = page.viewport_size
+    page.set_viewport_size({"width": size["width"], "height": 2400})  # tall cells (tables, maps) fit whole
     cells = page.locator(".jp-Notebook .jp-Cell")
     n = cells.count()
-    for i in range(n):
-        cell = cells.nth(i)
-        with contextlib.suppress(Exception):
-            cell.scroll_into_view_if_needed(timeout=5_000)
-            cell.screenshot(path=str(folder / f"{i:02d}.png"), timeout=10_000)
+    try:
+        for i in range(n):
+            cell = cells.nth(i)
+            with contextlib.suppress(Exception):
+                cell.scroll_into_view_if_needed(timeout=5_000)
+                cell.screenshot(path=str(folder / f"{i:02d}.png"), timeout=10_000)
+    finally:
+        page.set_viewport_size(size)
     return n
 
 

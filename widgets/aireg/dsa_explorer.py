@@ -189,7 +189,7 @@ class DSAExplorer:
     # -- figure ------------------------------------------------------------------------------------------------
 
     def _title(self, days: int) -> str:
-        return f"Financial exposure of X's provider after {days} days ({self.scenarios[self.scenario.value].label})"
+        return f"Exposure after {days} days: {self.scenarios[self.scenario.value].label}"
 
     def _layout(self) -> go.Layout:
         days = int(self.days.value)
@@ -197,7 +197,7 @@ class DSAExplorer:
             title={"text": self._title(days)},
             xaxis={"title": {"text": "Days since the non-compliance decision"},
                    "range": [0, max(days, int(self.suspension_days.value), 1)]},
-            yaxis={"title": {"text": "US dollars (source currency of the revenue figures)"}, "exponentformat": "B",
+            yaxis={"title": {"text": "US dollars"}, "exponentformat": "B",
                    "rangemode": "tozero"},
             legend={"orientation": "h", "yanchor": "top", "y": -0.2},
             height=620,

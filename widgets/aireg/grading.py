@@ -39,10 +39,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nbconvert.preprocessors import Preprocessor
-from nbformat import from_dict
-from traitlets import Integer, Unicode
-
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
@@ -115,65 +111,6 @@ for name, value in {limits!r}.items():
 os.execvp(sys.argv[1], sys.argv[1:])
 """
 
-try:  # the kernel manager is only needed when nbgrader executes notebooks
-    from jupyter_client.manager import AsyncKernelManager
-except ImportError:  # pragma: no cover
-    AsyncKernelManager = object  # type: ignore[misc,assignment]
-
-
-class LimitedKernelManager(AsyncKernelManager):  # type: ignore[misc,valid-type]
-    """Starts the kernel through a tiny wrapper that lowers its resource limits (POSIX only)."""
-
-    def format_kernel_cmd(self, extra_arguments=None):
-        cmd = super().format_kernel_cmd(extra_arguments)
-        if os.name != "posix":
-            return cmd
-        return [sys.executable, "-c", _LIMIT_SNIPPET.format(limits=kernel_limits()), *cmd]
-
-
-try:
-    from nbgrader.preprocessors import Execute as _Execute
-except ImportError:  # pragma: no cover
-    _Execute = None
-
-if _Execute is not None:
-    class LimitedExecute(_Execute):
-        """nbgrader's Execute with the resource-limited kernel (configured like ``Execute``)."""
-
-        def __init__(self, *args, **kwargs):
-            if os.environ.get("AIREG_KERNEL_LIMITS", "1") != "0":
-                kwargs["kernel_manager_class"] = LimitedKernelManager
-            super().__init__(*args, **kwargs)
-
-
-class LimitOutputBytes(Preprocessor):
-    """Truncate any single output larger than ``max_bytes`` (nbgrader's LimitOutput counts lines, not bytes)."""
-
-    max_bytes = Integer(100_000, help="largest output kept, in characters").tag(config=True)
-
-    def _cut(self, text):
-        if isinstance(text, list):
-            text = "".join(text)
-        if len(text) <= self.max_bytes:
-            return text
-        return text[: self.max_bytes] + f"\n... output truncated by the grader ({len(text):,} characters) ..."
-
-    def preprocess_cell(self, cell, resources, index):
-        for out in cell.get("outputs", []):
-            if "text" in out:
-                out["text"] = self._cut(out["text"])
-            if out.get("output_type") == "error":
-                out["evalue"] = self._cut(out.get("evalue", ""))
-                total = sum(len(x) for x in out.get("traceback", []))
-                if total > self.max_bytes:
-                    out["traceback"] = [self._cut("\n".join(out["traceback"]))]
-            for mime, value in list(out.get("data", {}).items()):
-                size = len(value) if isinstance(value, str) else len(json.dumps(value))
-                if size > self.max_bytes:
-                    del out["data"][mime]
-                    out["data"].setdefault("text/plain", f"[{mime} output of {size:,} characters removed by the grader]")
-        return cell, resources
-
 
 def hidden_lines(source: str) -> tuple[list[str], set[int]]:
     """The stripped lines between the hidden-test markers of a cell, and their 1-based line numbers."""
@@ -189,50 +126,144 @@ def hidden_lines(source: str) -> tuple[list[str], set[int]]:
     return texts, numbers
 
 
-class ScrubHiddenTestOutputs(Preprocessor):
-    """Feedback: remove hidden tests from outputs (tracebacks, assert messages, prints) of test cells.
+def _visible(source: str) -> str:
+    """A cell's source without its hidden-test block (what the release shows), whitespace-normalised."""
+    lines, inside = [], False
+    for line in source.splitlines():
+        if BEGIN_HIDDEN in line:
+            inside = True
+        elif END_HIDDEN in line:
+            inside = False
+        elif not inside:
+            lines.append(line.rstrip())
+    return "\n".join(lines).strip()
 
-    nbgrader's ``ClearHiddenTests`` removes them from the cell source only; a failing hidden assert still shows
-    its line in the traceback (nbgrader issues #917, #1363). Run this before ``ClearHiddenTests``.
-    """
 
-    message = Unicode(
-        "A hidden test failed. Hidden tests call your function on other data and edge cases: check that it works "
-        "for any input described in the question, not only for the examples above.",
-        help="what the student sees instead of a hidden test's traceback",
-    ).tag(config=True)
+# The nbconvert/nbgrader classes below are named in nbgrader_config.py. They are built on first use
+# (module __getattr__), so that importing aireg.grading (e.g. for prepare_student_copies) stays fast.
+_LAZY = ("LimitedKernelManager", "LimitedExecute", "LimitOutputBytes", "ScrubHiddenTestOutputs")
+_CLASSES: dict = {}
 
-    def preprocess_cell(self, cell, resources, index):
-        if cell.cell_type != "code" or BEGIN_HIDDEN not in cell.source:
+
+def _define_classes() -> dict:
+    from jupyter_client.manager import AsyncKernelManager
+    from nbconvert.preprocessors import Preprocessor
+    from nbformat import from_dict
+    from nbgrader.preprocessors import Execute
+    from traitlets import Bool, Integer, Unicode
+
+    class LimitedKernelManager(AsyncKernelManager):
+        """Starts the kernel through a tiny wrapper that lowers its resource limits (POSIX only)."""
+
+        def format_kernel_cmd(self, extra_arguments=None):
+            cmd = super().format_kernel_cmd(extra_arguments)
+            if os.name != "posix":
+                return cmd
+            return [sys.executable, "-c", _LIMIT_SNIPPET.format(limits=kernel_limits()), *cmd]
+
+
+    class LimitedExecute(Execute):
+        """nbgrader's Execute with the resource-limited kernel (configured like ``Execute``)."""
+
+        def __init__(self, *args, **kwargs):
+            if os.environ.get("AIREG_KERNEL_LIMITS", "1") != "0":
+                kwargs["kernel_manager_class"] = LimitedKernelManager
+            super().__init__(*args, **kwargs)
+
+
+    class LimitOutputBytes(Preprocessor):
+        """Truncate any single output larger than ``max_bytes`` (nbgrader's LimitOutput counts lines, not bytes)."""
+
+        enabled = Bool(True, help="nbconvert preprocessors are off unless enabled").tag(config=True)
+        max_bytes = Integer(100_000, help="largest output kept, in characters").tag(config=True)
+
+        def _cut(self, text):
+            if isinstance(text, list):
+                text = "".join(text)
+            if len(text) <= self.max_bytes:
+                return text
+            return text[: self.max_bytes] + f"\n... output truncated by the grader ({len(text):,} characters) ..."
+
+        def preprocess_cell(self, cell, resources, index):
+            for out in cell.get("outputs", []):
+                if "text" in out:
+                    out["text"] = self._cut(out["text"])
+                if out.get("output_type") == "error":
+                    out["evalue"] = self._cut(out.get("evalue", ""))
+                    total = sum(len(x) for x in out.get("traceback", []))
+                    if total > self.max_bytes:
+                        out["traceback"] = [self._cut("\n".join(out["traceback"]))]
+                for mime, value in list(out.get("data", {}).items()):
+                    size = len(value) if isinstance(value, str) else len(json.dumps(value))
+                    if size > self.max_bytes:
+                        del out["data"][mime]
+                        out["data"].setdefault("text/plain", f"[{mime} output of {size:,} characters removed by the grader]")
             return cell, resources
-        lines, numbers = hidden_lines(cell.source)
-        visible = {x.strip() for x in cell.source.splitlines()} - set(lines)
-        secrets = [s for s in lines if len(s) >= 6 and s not in visible]
 
-        def leaks(text: str) -> bool:
-            return any(s in text for s in secrets)
 
-        outputs = []
-        for out in cell.get("outputs", []):
-            kind = out.get("output_type")
-            if kind == "error":
-                tb = ANSI.sub("", "\n".join(out.get("traceback", [])))
-                at = re.search(r"(?:Cell In\s*\[\d*\]|<ipython-input-[^>]*>|line) ?,? line (\d+)", tb)
-                arrow = re.findall(r"^-+> ?(\d+)", tb, flags=re.M)
-                lineno = {int(n) for n in arrow} | ({int(at.group(1))} if at else set())
-                if lineno & numbers or leaks(tb) or leaks(str(out.get("evalue", ""))):
-                    out = {"output_type": "error", "ename": "HiddenTestFailed", "evalue": self.message,
-                           "traceback": [f"HiddenTestFailed: {self.message}"]}
-            elif kind == "stream":
-                out["text"] = "\n".join(x for x in "".join(out.get("text", "")).split("\n") if not leaks(x))
-            else:
-                data = out.get("data", {})
-                if any(leaks(v if isinstance(v, str) else "".join(v)) for v in data.values()
-                       if isinstance(v, (str, list))):
-                    continue
-            outputs.append(out)
-        cell.outputs = [from_dict(o) for o in outputs]
-        return cell, resources
+    class ScrubHiddenTestOutputs(Preprocessor):
+        """Feedback: remove hidden tests from outputs (tracebacks, assert messages, prints) of test cells.
+
+        nbgrader's ``ClearHiddenTests`` removes them from the cell source only; a failing hidden assert still shows
+        its line in the traceback (nbgrader issues #917, #1363). Run this before ``ClearHiddenTests``.
+        """
+
+        enabled = Bool(True, help="nbconvert preprocessors are off unless enabled").tag(config=True)
+        message = Unicode(
+            "A hidden test failed. Hidden tests call your function on other data and edge cases: check that it works "
+            "for any input described in the question, not only for the examples above.",
+            help="what the student sees instead of a hidden test's traceback",
+        ).tag(config=True)
+
+        def preprocess_cell(self, cell, resources, index):
+            if cell.cell_type != "code" or BEGIN_HIDDEN not in cell.source:
+                return cell, resources
+            lines, numbers = hidden_lines(cell.source)
+            visible = {x.strip() for x in _visible(cell.source).splitlines()}
+            secrets = [s for s in lines if len(s) >= 6 and s not in visible]
+
+            def leaks(text: str) -> bool:
+                return any(s in text for s in secrets)
+
+            outputs = []
+            for out in cell.get("outputs", []):
+                kind = out.get("output_type")
+                if kind == "error":
+                    tb = ANSI.sub("", "\n".join(out.get("traceback", [])))
+                    at = re.search(r"(?:Cell In\s*\[\d*\]|<ipython-input-[^>]*>|line) ?,? line (\d+)", tb)
+                    arrow = re.findall(r"^-+> ?(\d+)", tb, flags=re.M)
+                    lineno = {int(n) for n in arrow} | ({int(at.group(1))} if at else set())
+                    if lineno & numbers or leaks(str(out.get("evalue", ""))):
+                        out = {"output_type": "error", "ename": "HiddenTestFailed", "evalue": self.message,
+                               "traceback": [f"HiddenTestFailed: {self.message}"]}
+                    else:  # a visible test failed: IPython's context lines may still show hidden ones
+                        out["traceback"] = ["\n".join(x for x in entry.split("\n") if not leaks(ANSI.sub("", x))
+                                                      and BEGIN_HIDDEN not in x and END_HIDDEN not in x)
+                                            for entry in out.get("traceback", [])]
+                elif kind == "stream":
+                    out["text"] = "\n".join(x for x in "".join(out.get("text", "")).split("\n") if not leaks(x))
+                else:
+                    data = out.get("data", {})
+                    if any(leaks(v if isinstance(v, str) else "".join(v)) for v in data.values()
+                           if isinstance(v, (str, list))):
+                        continue
+                outputs.append(out)
+            cell.outputs = [from_dict(o) for o in outputs]
+            return cell, resources
+
+    classes = {"LimitedKernelManager": LimitedKernelManager, "LimitedExecute": LimitedExecute,
+               "LimitOutputBytes": LimitOutputBytes, "ScrubHiddenTestOutputs": ScrubHiddenTestOutputs}
+    for name, cls in classes.items():
+        cls.__qualname__ = name
+    return classes
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        if not _CLASSES:
+            _CLASSES.update(_define_classes())
+        return _CLASSES[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # --- release and the student copies --------------------------------------------------------------------------------
@@ -335,13 +366,30 @@ class Check:
         return self
 
 
+def ensure_released(course: Path, assignment: str) -> None:
+    """Generate the release (and the gradebook's master copy) if missing, stale, or not in the gradebook."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    if assignment in stale_releases(course):
+        release(course, assignment)
+        return
+    with Gradebook(*_db(course)) as gb:
+        try:
+            gb.find_assignment(assignment)
+        except MissingEntry:
+            known = False
+        else:
+            known = True
+    if not known:
+        release(course, assignment)
+
+
 def expected_cells(course: Path, assignment: str) -> dict[str, dict[str, str]]:
     """For each release notebook: grade_id -> source of its nbgrader cells (what a submission must contain)."""
     import nbformat
 
+    ensure_released(course, assignment)
     rel = course / "release" / assignment
-    if not rel.is_dir():
-        release(course, assignment)
     out = {}
     for nb_path in sorted(rel.glob("*.ipynb")):
         nb = nbformat.read(nb_path, as_version=4)
@@ -394,7 +442,7 @@ def precheck(path: Path, expected: dict[str, str], keep_original: Path | None = 
         check.messages.append(f"cells copied: {', '.join(dups)} (only the first copy is graded)")
     edited = sorted({c.metadata["nbgrader"]["grade_id"] for c in nb.cells
                      if c.metadata.get("nbgrader", {}).get("locked") and c.metadata["nbgrader"].get("grade_id")
-                     in expected and c.source.strip() != expected[c.metadata["nbgrader"]["grade_id"]].strip()})
+                     in expected and _visible(c.source) != _visible(expected[c.metadata["nbgrader"]["grade_id"]])})
     if edited:
         check.messages.append(f"read-only cells edited: {', '.join(edited)} (the originals were used for grading)")
     if size_mb > MAX_NOTEBOOK_MB:
@@ -433,8 +481,12 @@ def _worker(course: Path, assignment: str, students: list[str]) -> int:
             log = result.get("log") or ""
         except Exception as exc:  # keep grading the others
             ok, err, log = False, f"{type(exc).__name__}: {exc}", ""
+        if not ok:
+            errors = [ln.split("ERROR]", 1)[1].strip() for ln in log.splitlines() if "ERROR]" in ln]
+            errors = [e for e in errors if not e.startswith(("There was an error", "Please see"))]
+            err = errors[0] if errors else (err.strip().splitlines() or ["unknown error"])[-1]
         print(EVENT + json.dumps({"event": "done", "student": student, "ok": ok, "seconds": time.perf_counter() - t0,
-                                  "error": (err or log)[-2000:] if not ok else ""}), flush=True)
+                                  "error": err[-2000:] if not ok else ""}), flush=True)
     return 0
 
 
@@ -462,9 +514,12 @@ def _run_workers(course: Path, assignment: str, students: list[str], deadline: f
     results: dict[str, dict] = {}
     todo = list(students)
     while todo:
-        cmd = [sys.executable, "-m", "aireg.grading", "_worker", "--course", str(course), assignment, *todo]
-        proc = subprocess.Popen(cmd, cwd=course, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                text=True, start_new_session=True)
+        cmd = [sys.executable, "-m", "aireg.grading", "--course", str(course), "_worker", assignment, *todo]
+        errlog = course / "reports" / f"{assignment}-worker.log"
+        errlog.parent.mkdir(exist_ok=True)
+        with errlog.open("a") as err:
+            proc = subprocess.Popen(cmd, cwd=course, env=_env(), stdout=subprocess.PIPE, stderr=err, text=True,
+                                    start_new_session=True)
         lines: queue.Queue = queue.Queue()
 
         def pump(stream=proc.stdout, q=lines) -> None:
@@ -473,7 +528,7 @@ def _run_workers(course: Path, assignment: str, students: list[str], deadline: f
             q.put(None)
 
         threading.Thread(target=pump, daemon=True).start()
-        current, started = None, time.monotonic()
+        current, started, seen = None, time.monotonic(), 0
         while True:
             try:
                 line = lines.get(timeout=1.0)
@@ -486,7 +541,12 @@ def _run_workers(course: Path, assignment: str, students: list[str], deadline: f
                 continue
             if line is None:  # the worker exited
                 proc.wait()
-                if current:
+                if not seen:  # it could not even start: nothing will change by retrying
+                    for s in todo:
+                        results[s] = {"ok": False, "seconds": 0.0, "status": "error",
+                                      "error": f"the grading process failed to start (exit {proc.returncode}); "
+                                               f"see {errlog}"}
+                elif current:
                     results[current] = {"ok": False, "seconds": time.monotonic() - started, "status": "crashed",
                                         "error": f"the grading process died (exit {proc.returncode}) while running "
                                                  "this notebook"}
@@ -494,6 +554,7 @@ def _run_workers(course: Path, assignment: str, students: list[str], deadline: f
             if not line.startswith(EVENT):
                 continue
             ev = json.loads(line[len(EVENT):])
+            seen += 1
             if ev["event"] == "start":
                 current, started = ev["student"], time.monotonic()
             else:
@@ -588,8 +649,9 @@ def autograde(course: Path | None = None, assignment: str | None = None, student
             w.writeheader()
             w.writerows(r for r in rows if r["assignment"] == a)
         n = len(good)
-        per = f", {elapsed / n:.1f} s per graded submission" if n else ""
-        print(f"{a}: {len(subs)} submission(s), {n} graded in {elapsed:.1f} s{per}; report: {report}")
+        per = f" ({elapsed / n:.1f} s each, worker start-up included)" if n else ""
+        print(f"{a}: {len(subs)} submission(s), {len(subs) - n} rejected by the pre-checks, {n} run by the grader in "
+              f"{elapsed:.1f} s{per}; report: {report}")
         for r in rows:
             if r["assignment"] == a:
                 print(f"  {r['student_id']:<20} {r['status']:<9} {r['score']}/{r['max_score']}  {r['message']}")
@@ -608,7 +670,7 @@ def hidden_secrets(course: Path, assignment: str) -> list[str]:
         visible = set()
         for c in nb.cells:
             lines, _ = hidden_lines(c.source)
-            visible |= {x.strip() for x in c.source.splitlines()} - set(lines)
+            visible |= {x.strip() for x in _visible(c.source).splitlines()}
             out += [x for x in lines if len(x) >= 12]
         out = [x for x in out if x not in visible]
     return sorted(set(out))
@@ -728,7 +790,9 @@ def main(argv: list[str] | None = None) -> int:
             collect(args.zip, course, args.assignment, args.regexp)
         elif args.cmd == "autograde":
             rows = autograde(course, args.assignment or None, args.student)
-            return 0 if all(r["status"] == "graded" for r in rows) else 3
+            rejected = sum(r["status"] != "graded" for r in rows)
+            if rejected:
+                print(f"{rejected} submission(s) not graded: see the reports and tell those students why")
         elif args.cmd == "feedback":
             feedback(course, args.assignment or None)
         elif args.cmd == "export":

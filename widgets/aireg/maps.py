@@ -385,7 +385,7 @@ def _legend_html(present: dict[str, int], as_of, not_drawn: list[str]) -> str:
     return f"""
 <style>
 .aireg-legend {{position:absolute; left:8px; bottom:8px; z-index:650; background:rgba(255,255,255,.94);
-  padding:4px 8px; border:1px solid #777; border-radius:4px; font:{size - 3}px/1.3 DejaVu Sans, Arial, sans-serif;
+  padding:4px 8px; border:1px solid #777; border-radius:4px; font:{min(size - 3, 16)}px/1.3 DejaVu Sans, Arial, sans-serif;
   max-width:17em; color:#111}}
 .aireg-legend summary {{font-weight:bold; cursor:pointer}}
 .aireg-legend ul {{list-style:none; margin:2px 0; padding:0}}
@@ -394,7 +394,7 @@ def _legend_html(present: dict[str, int], as_of, not_drawn: list[str]) -> str:
   vertical-align:middle}}
 .aireg-layer-sw {{display:inline-block; width:.9em; height:.9em; border:1px solid #555; vertical-align:middle}}
 .leaflet-popup-content {{font:{size - 2}px/1.35 DejaVu Sans, Arial, sans-serif}}
-.leaflet-control-layers {{font:{size - 3}px/1.3 DejaVu Sans, Arial, sans-serif}}
+.leaflet-control-layers {{font:{min(size - 3, 16)}px/1.3 DejaVu Sans, Arial, sans-serif}}
 .leaflet-container {{background:#f8fbff}}
 </style>
 <details class="aireg-legend" open><summary>Strongest action so far, {when}</summary>
@@ -672,7 +672,7 @@ def response_explorer(responses: pd.DataFrame | None = None, height: int = 460) 
     widget = w.VBox([
         w.HBox([play, slider]),
         w.HBox([action_filter, sort_by]),
-        w.HBox([map_box, table], layout=w.Layout(width="100%", align_items="flex-start")),
+        w.HBox([map_box, table], layout=w.Layout(width="100%", align_items="flex-start", flex_flow="row wrap")),
         figure,
     ])
     widget.add_class("aireg")

@@ -40,7 +40,7 @@ def _template(font_size: int, high_contrast: bool) -> go.layout.Template:
     return go.layout.Template(
         layout=go.Layout(
             font={"family": FONT, "size": font_size, "color": ink},
-            title={"font": {"size": round(font_size * 1.3)}},
+            title={"font": {"size": round(font_size * (1.1 if high_contrast else 1.3))}, "automargin": True},
             colorway=QUALITATIVE,
             paper_bgcolor="#ffffff",
             plot_bgcolor="#ffffff",
@@ -79,8 +79,11 @@ def widget_css() -> str:
     size = PROJECTOR_FONT_SIZE
     return (
         f".aireg, .aireg .widget-label, .aireg .widget-readout, .aireg .widget-html-content, "
-        f".aireg .widget-dropdown select, .aireg button, .aireg table {{ font-size: {size}px !important; "
+        f".aireg select, .aireg input, .aireg button, .aireg table {{ font-size: {size}px !important; "
         f"line-height: 1.35 !important; color: #000 !important; }}"
+        f".aireg input, .aireg .widget-dropdown > select {{ height: auto !important; min-height: {size + 14}px; }}"
+        f".aireg .widget-dropdown > select {{ min-width: 10em; }}"
+        f".aireg select[multiple] {{ height: auto !important; min-height: {4 * (size + 8)}px; }}"
         f".aireg .widget-label {{ min-width: 12em !important; }}"
         f".aireg .widget-inline-hbox {{ height: auto !important; min-height: {size + 12}px; }}"
         f".aireg .noUi-handle {{ width: {size}px !important; height: {size}px !important; }}"

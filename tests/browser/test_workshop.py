@@ -1,0 +1,148 @@
+"""Workshop mode in a real browser with the network cut to loopback: the reveal.js slides from scripts/slides.py
+(arrow keys move between slides) and the Voila dashboards from scripts/present.py (keyboard on a control redraws
+the figure or map; no code shown; projector-size type)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+import pytest
+from browser_tools import (
+    ROOT,
+    free_port,
+    output_state,
+    press_on_slider,
+    screenshot_dir,
+    start_server,
+    stop,
+    wait_changed,
+)
+
+pytestmark = pytest.mark.browser
+
+LESSONS = sorted((ROOT / "lessons").glob("*.ipynb"))
+DASHBOARDS = sorted((ROOT / "lessons" / "dashboards").glob("*.ipynb"))
+
+CURRENT_SLIDE_JS = """() => {
+  const top = [...document.querySelectorAll('.reveal .slides > section')];
+  return [top.findIndex(s => s.classList.contains('present')), top.length, location.hash];
+}"""
+
+
+@pytest.fixture(scope="session")
+def slides_dir(tmp_path_factory, chromium_executable):
+    """Every lesson exported by scripts/slides.py (what ``make slides`` runs) into a scratch folder."""
+    out = tmp_path_factory.mktemp("slides")
+    t0 = time.monotonic()
+    proc = subprocess.run([sys.executable, "scripts/slides.py", "--out", str(out)], cwd=ROOT,
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, f"scripts/slides.py failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-3000:]}"
+    print(f"slides exported in {time.monotonic() - t0:.1f} s")
+    return out
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=[p.stem for p in LESSONS])
+def test_slides_navigate_offline(lesson, slides_dir, static_server, open_page):
+    html = slides_dir / f"{lesson.stem}.slides.html"
+    assert html.exists(), f"{html.name} was not exported"
+    base = static_server(slides_dir)
+    page, net = open_page()
+    try:
+        page.goto(f"{base}/{html.name}")
+        page.wait_for_selector(".reveal.ready", timeout=30_000)
+        first = page.evaluate(CURRENT_SLIDE_JS)
+        assert first[1] >= 3, f"expected at least 3 slides, got {first[1]}"
+        folder = screenshot_dir(f"slides-{lesson.stem}")
+        page.screenshot(path=str(folder / "00.png"))
+        page.locator(".reveal").click(position={"x": 5, "y": 5})
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function(f"() => location.hash !== {first[2]!r}", timeout=10_000)
+        second = page.evaluate(CURRENT_SLIDE_JS)
+        assert second[0] == first[0] + 1, f"ArrowRight did not move to the next slide: {first} -> {second}"
+        page.wait_for_timeout(900)  # the slide transition
+        page.screenshot(path=str(folder / "01.png"))
+        assert not net.page_errors, f"JavaScript errors: {net.page_errors}"
+        problems = net.problems()
+        assert not problems, "\n".join(problems)
+        print(f"{html.name}: {first[1]} slides, ArrowRight {first[0]} -> {second[0]}")
+    finally:
+        page.close()
+
+
+def test_slides_index_lists_every_lesson(slides_dir):
+    index = (slides_dir / "index.html").read_text()
+    assert all(f"{p.stem}.slides.html" in index for p in LESSONS)
+    assert (slides_dir / "reveal.js" / "dist" / "reveal.js").exists() and (slides_dir / "require.js").exists()
+    for css in (slides_dir / "reveal.js" / "dist" / "theme").glob("*.css"):
+        assert "//fonts.googleapis" not in css.read_text(), f"{css.name} still imports web fonts"
+
+
+@pytest.fixture(scope="session")
+def voila(chromium_executable):
+    """scripts/present.py (what ``make present`` runs) serving lessons/dashboards/ on a free loopback port."""
+    if not DASHBOARDS:
+        pytest.skip("no dashboard notebooks in lessons/dashboards/")
+    port = free_port()
+    proc, log = start_server([sys.executable, "scripts/present.py", f"--port={port}"], "voila",
+                             f"http://127.0.0.1:{port}/")
+    yield f"http://127.0.0.1:{port}"
+    stop(proc)
+
+
+def test_dashboard_list_offline(voila, open_page):
+    page, net = open_page()
+    try:
+        page.goto(voila + "/")
+        for nb in DASHBOARDS:
+            page.get_by_text(nb.name).first.wait_for(timeout=20_000)
+        page.screenshot(path=str(screenshot_dir("dashboards") / "00.png"))
+        problems = net.problems()
+        assert not problems, "\n".join(problems)
+    finally:
+        page.close()
+
+
+def _interact(page) -> str:
+    """Move the dashboard's first slider (Home, else End), or its first drop-down (ArrowDown), by keyboard."""
+    before = output_state(page)
+    handles = page.locator(".widget-slider .noUi-handle")
+    if handles.count():
+        for key in ("Home", "End"):
+            press_on_slider(page, handles.first, [key])
+            if wait_changed(page, before, timeout=20) != before:
+                return f"slider {key}"
+        return "slider: no change"
+    select = page.locator(".widget-dropdown select")
+    assert select.count(), "the dashboard shows neither a slider nor a drop-down"
+    select.first.focus()
+    page.keyboard.press("ArrowDown")
+    return "drop-down ArrowDown" if wait_changed(page, before, timeout=20) != before else "drop-down: no change"
+
+
+@pytest.mark.parametrize("dashboard", DASHBOARDS, ids=[p.stem for p in DASHBOARDS])
+def test_dashboard_offline_and_interactive(dashboard, voila, open_page):
+    page, net = open_page()
+    try:
+        t0 = time.monotonic()
+        page.goto(f"{voila}/voila/render/{dashboard.name}", timeout=120_000)
+        page.wait_for_selector(".aireg .widget-slider, .aireg .widget-dropdown", timeout=120_000)
+        page.wait_for_timeout(1500)  # let the figure or map finish drawing
+        loaded = time.monotonic() - t0
+        assert page.locator(".jp-CodeCell .jp-InputArea, .jp-InputArea-editor, .cm-editor").count() == 0, "the dashboard shows code"
+        size = page.evaluate("""() => { const e = document.querySelector('.aireg .widget-label')
+                                                || document.querySelector('.aireg');
+                                        return parseFloat(getComputedStyle(e).fontSize); }""")
+        assert size >= 20, f"projector type is not applied: widget labels are {size}px"
+        folder = screenshot_dir(f"dashboard-{dashboard.stem}")
+        page.screenshot(path=str(folder / "00.png"), full_page=True)
+        how = _interact(page)
+        assert "no change" not in how, f"{dashboard.name}: keyboard input did not change the figure ({how})"
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(folder / "01.png"), full_page=True)
+        problems = net.problems()
+        assert not problems, "\n".join(problems)
+        print(f"{dashboard.name}: ready in {loaded:.1f} s; {how} changed the output; labels {size:.0f}px")
+    finally:
+        page.close()

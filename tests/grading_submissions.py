@@ -1,0 +1,109 @@
+"""Synthetic student submissions (honest, lazy, cheating, broken and hostile) for the grading pipeline tests."""
+
+from __future__ import annotations
+
+import copy
+import zipfile
+from pathlib import Path
+
+import nbformat
+
+
+def load(course: Path, assignment: str, kind: str) -> nbformat.NotebookNode:
+    """The instructor's solution (``kind="source"``) or the student version (``kind="release"``)."""
+    return nbformat.read(course / kind / assignment / f"{assignment}.ipynb", as_version=4)
+
+
+def cell(nb, grade_id: str):
+    for c in nb.cells:
+        if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id:
+            return c
+    raise KeyError(grade_id)
+
+
+def edit(nb, grade_id: str, source: str | None = None, prefix: str = "") -> nbformat.NotebookNode:
+    nb = copy.deepcopy(nb)
+    c = cell(nb, grade_id)
+    c.source = prefix + (c.source if source is None else source)
+    return nb
+
+
+def delete(nb, grade_id: str) -> nbformat.NotebookNode:
+    nb = copy.deepcopy(nb)
+    nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") != grade_id]
+    return nb
+
+
+def submit(course: Path, student: str, assignment: str, nb=None, raw: bytes | None = None) -> Path:
+    path = course / "submitted" / student / assignment / f"{assignment}.ipynb"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if raw is not None:
+        path.write_bytes(raw)
+    else:
+        nbformat.write(nb, path)
+    return path
+
+
+HARDCODED_COUNTS = '''
+_FIXED = responses["action_type"].astype(str).value_counts()
+
+
+def count_actions(frame):
+    return _FIXED[_FIXED > 0]  # ignores `frame`: right for the visible test only
+'''
+
+HARDCODED_ESCALATED = '''
+def escalated(frame, since):
+    return ["CAN", "EUU", "GBR", "MYS"]  # the answer for the real data, whatever the input
+'''
+
+WRONG_COUNTS = '''
+def count_actions(frame):
+    return frame["iso3"].value_counts()  # wrong column
+'''
+
+
+def a1_submissions(course: Path) -> dict[str, str]:
+    """Write every a1 variant; returns student -> what it tests."""
+    sol, rel = load(course, "a1-responses", "source"), load(course, "a1-responses", "release")
+    a2_rel = load(course, "a2-penalties", "release")
+    out = {}
+
+    submit(course, "alice", "a1-responses", sol)
+    out["alice"] = "the solution: full autograded marks"
+    submit(course, "blank", "a1-responses", rel)
+    out["blank"] = "the untouched release: zero"
+    nb = edit(rel, "a1-count-actions", HARDCODED_COUNTS)
+    nb = edit(nb, "a1-escalated", HARDCODED_ESCALATED)
+    submit(course, "hardcoder", "a1-responses", nb)
+    out["hardcoder"] = "passes the visible tests with hard-coded answers, fails the hidden ones"
+    submit(course, "looper", "a1-responses", edit(sol, "a1-days", prefix="while True:\n    pass\n"))
+    out["looper"] = "an answer cell that never ends: timeout, that part zero"
+    submit(course, "raiser", "a1-responses", edit(sol, "a1-count-actions", prefix="raise RuntimeError('oops')\n"))
+    out["raiser"] = "an answer cell that raises: that part zero"
+    submit(course, "hog", "a1-responses", edit(sol, "a1-first-movers", prefix="_big = bytearray(3 * 1024**3)\n"))
+    out["hog"] = "allocates 3 GB: the kernel's memory limit stops it, that part zero"
+    nb = delete(edit(sol, "a1-count-actions", WRONG_COUNTS), "a1-escalated-tests")
+    nb = edit(nb, "a1-count-actions-tests", '"""tests"""\npass\n')
+    submit(course, "tamperer", "a1-responses", nb)
+    out["tamperer"] = "deletes one test cell and empties another: both restored from the master copy"
+    nb = copy.deepcopy(sol)
+    code = next(c for c in nb.cells if c.cell_type == "code")
+    code.outputs = [nbformat.v4.new_output("stream", name="stdout", text=("spam " * 20 + "\n") * 80_000)]
+    nb = edit(nb, "a1-days", prefix="for _i in range(300_000):\n    print('spam', _i)\n")
+    submit(course, "huge", "a1-responses", nb)
+    out["huge"] = "an 8 MB notebook that also prints 300,000 lines when run: outputs stripped and capped"
+    text = nbformat.writes(sol)
+    submit(course, "badjson", "a1-responses", raw=text[: len(text) // 2].encode())
+    out["badjson"] = "a truncated file: rejected, not valid JSON"
+    submit(course, "wrongfile", "a1-responses", a2_rel)
+    out["wrongfile"] = "assignment 2 submitted as assignment 1: rejected"
+    return out
+
+
+def lms_zip(path: Path, members: dict[str, nbformat.NotebookNode]) -> Path:
+    """A zip like an LMS 'download all submissions' (member name -> notebook)."""
+    with zipfile.ZipFile(path, "w") as z:
+        for name, nb in members.items():
+            z.writestr(name, nbformat.writes(nb))
+    return path
