@@ -134,6 +134,7 @@ def test_infinite_loop_times_out_and_only_that_part_scores_zero(pipeline):
     assert grade(pipeline, "looper", "a1-days-tests") == 0
     assert float(r["score"]) == auto_points(pipeline["course"], "a1-responses") - 3
     assert float(r["seconds"]) < 60, "the per-cell timeout (10 s here) stopped the loop"
+    assert "a1-days ran longer than the per-cell timeout" in r["message"]
 
 
 def test_raising_cell_and_memory_hog_lose_only_their_part(pipeline):
@@ -142,6 +143,7 @@ def test_raising_cell_and_memory_hog_lose_only_their_part(pipeline):
     assert float(row(pipeline, "raiser")["score"]) == full - 2
     assert grade(pipeline, "hog", "a1-first-movers-tests") == 0, "the kernel's memory limit raised MemoryError"
     assert float(row(pipeline, "hog")["score"]) == full - 3
+    assert "ran out of memory" in row(pipeline, "hog")["message"]
 
 
 def test_deleted_and_edited_test_cells_are_restored(pipeline):

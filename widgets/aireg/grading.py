@@ -585,6 +585,27 @@ def _db(course: Path) -> tuple[str, str]:
     return cfg.CourseDirectory.db_url, cfg.CourseDirectory.course_id
 
 
+STOPPED = {"CellTimeoutError": "ran longer than the per-cell timeout and was stopped",
+           "MemoryError": "ran out of memory (the grader's limit)", "DeadKernelError": "crashed the kernel"}
+
+
+def _runtime_notes(folder: Path, expected: dict[str, dict[str, str]]) -> list[str]:
+    """Cells of an autograded submission that were stopped by a limit (timeout, memory)."""
+    notes = []
+    for name in expected:
+        try:
+            cells = json.loads((folder / name).read_text())["cells"]
+        except (OSError, ValueError, KeyError):
+            continue
+        for i, cell in enumerate(cells):
+            for out in cell.get("outputs", []):
+                why = STOPPED.get(out.get("ename", "")) if out.get("output_type") == "error" else None
+                if why:
+                    where = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") or f"cell {i + 1}"
+                    notes.append(f"{where} {why}")
+    return notes
+
+
 def autograde(course: Path | None = None, assignment: str | None = None, students: list[str] | None = None,
               deadline: float | None = None) -> list[dict]:
     """Pre-check and autograde every submission of one (or every) assignment; returns report rows."""
@@ -627,6 +648,7 @@ def autograde(course: Path | None = None, assignment: str | None = None, student
                 notes = notes + [f"not graded: {err[-1] if err else 'unknown error'}"]
             else:
                 row["status"] = "graded"
+                notes = notes + _runtime_notes(course / "autograded" / s / a, expected)
             if row["status"] != "graded":
                 _zero(course, a, s)
             row["message"] = "; ".join(notes)
