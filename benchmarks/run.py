@@ -106,7 +106,8 @@ def explorer_cases() -> dict[str, Callable[[], list[float]]]:
     if response_explorer:
         def maps() -> list[float]:
             ex = response_explorer()
-            opts = list(getattr(ex.slider, "options", [])) or list(range(ex.slider.min, ex.slider.max + 1))
+            opts = [o[1] if isinstance(o, tuple) else o for o in getattr(ex.slider, "options", [])]
+            opts = opts or list(range(ex.slider.min, ex.slider.max + 1))
             step = max(1, len(opts) // 20)
             return _time_changes(lambda v: setattr(ex.slider, "value", v), opts[::step])
 

@@ -349,3 +349,16 @@ def test_map_renders_in_chromium(tmp_path):
         browser.close()
     assert errors == []
     assert [u for u in requests if u.startswith("http")] == []
+
+
+def test_data_is_never_evaluated_as_a_jinja_template():
+    """branca re-compiles rendered macros as Jinja templates; the kit's elements must not let data through."""
+    import aireg
+    from aireg.maps import map_html, response_map
+
+    r = aireg.load_responses()
+    r.loc[r.index[0], "summary"] = "Injected {{ 7*7 }} and {% if true %}JINJA{% endif %}"
+    r.loc[r.index[1], "actor"] = "{{ self.__init__.__globals__ }}"
+    doc = map_html(response_map(r, as_of=r["date"].max()))
+    assert "Injected 49" not in doc and "JINJA" not in doc
+    assert "Injected {{ 7*7 }}" in doc and "{{ self.__init__.__globals__ }}" in doc

@@ -199,24 +199,30 @@ def strongest_actions(responses: pd.DataFrame | None = None, as_of=None, since=N
     ``(date, action_type, actor)`` so far). Sorted by code; empty (same columns) before the first action.
     """
     frame = _filter(_prepare(responses), as_of, since, action_types)
+    keep = ("jurisdiction", "level", "action_type", "rank", "date", "actor", "legal_basis", "summary", "status",
+            "source_url")
+    groups: dict[str, list[dict]] = {}
+    # Plain records, not a pandas groupby: this runs on every slider move (about 50 rows).
+    for rec in frame.sort_values("date", kind="stable").to_dict("records"):
+        groups.setdefault(rec["iso3"], []).append(rec)
     rows = []
-    for code, grp in frame.groupby("iso3", sort=True):
-        ranked = grp[grp["action_type"] != "block_lifted"]
-        pool = ranked if len(ranked) else grp
-        best = pool[pool["rank"] == pool["rank"].max()].iloc[0]
+    for code in sorted(groups):
+        grp = groups[code]
+        pool = [r for r in grp if r["action_type"] != "block_lifted"] or grp
+        top = max(r["rank"] for r in pool)
+        best = next(r for r in pool if r["rank"] == top)
         lifted = pd.NaT
         if best["action_type"] == "access_block":
-            later = grp[(grp["action_type"] == "block_lifted") & (grp["date"] >= best["date"])]
-            if len(later):
-                lifted = later["date"].iloc[0]
+            later = [r["date"] for r in grp if r["action_type"] == "block_lifted" and r["date"] >= best["date"]]
+            if later:
+                lifted = later[0]
         rows.append({
             "code": code,
-            **{c: best[c] for c in ("jurisdiction", "level", "action_type", "rank", "date", "actor", "legal_basis",
-                                    "summary", "status", "source_url")},
+            **{c: best[c] for c in keep},
             "n_actions": len(grp),
-            "first_date": grp["date"].min(),
+            "first_date": min(r["date"] for r in grp),
             "lifted_date": lifted,
-            "history": list(zip(grp["date"], grp["action_type"], grp["actor"], strict=True)),
+            "history": [(r["date"], r["action_type"], r["actor"]) for r in grp],
         })
     out = pd.DataFrame(rows, columns=ROW_COLUMNS)
     for col in ("date", "first_date", "lifted_date"):
@@ -275,11 +281,39 @@ def unknown_codes(responses: pd.DataFrame | None = None, registry: pd.DataFrame 
 
 @lru_cache(maxsize=1)
 def _elements():
-    """folium element classes, defined lazily so importing aireg.maps stays cheap."""
-    from branca.element import MacroElement
+    """folium element classes, defined lazily so importing aireg.maps stays cheap.
+
+    branca's ``MacroElement.render`` wraps each rendered macro in ``Element(text)``, which compiles the text
+    as a Jinja template a second time: data containing ``{{ ... }}`` would be evaluated (template injection),
+    and every popup costs a compile. These classes add their rendered text verbatim instead.
+    """
+    from branca.element import Element, Figure, MacroElement
     from folium.template import Template
 
-    class GeoLayer(MacroElement):
+    class Raw(Element):
+        """Already-rendered text, added to the page as it is (never parsed as a template)."""
+
+        _template = Template("{{ this.text }}")
+
+        def __init__(self, text: str):
+            super().__init__()
+            self._name = "AiregRaw"
+            self.text = text
+
+    class Verbatim(MacroElement):
+        def render(self, **kwargs):
+            figure = self.get_root()
+            if not isinstance(figure, Figure):
+                raise TypeError("this element must be inside a folium Map")
+            macros = self._template.module.__dict__
+            for part in ("header", "html", "script"):
+                macro = macros.get(part)
+                if macro is not None:
+                    getattr(figure, part).add_child(Raw(macro(self, kwargs)), name=self.get_name())
+            for child in self._children.values():
+                child.render(**kwargs)
+
+    class GeoLayer(Verbatim):
         """``L.geoJSON`` with a fixed style and an optional popup/tooltip (JSON-encoded, so script-safe)."""
 
         _template = Template("""
@@ -302,7 +336,7 @@ def _elements():
             self.data, self.style, self.pane = data, {**style, "pane": pane}, pane
             self.popup, self.tooltip, self.interactive = popup, tooltip, interactive
 
-    class Dot(MacroElement):
+    class Dot(Verbatim):
         """``L.circleMarker`` with an escaped popup and tooltip."""
 
         _template = Template("""
@@ -322,7 +356,7 @@ def _elements():
             self.location, self.style = location, {**style, "pane": pane}
             self.popup, self.tooltip = popup, tooltip
 
-    return GeoLayer, Dot
+    return GeoLayer, Dot, Raw
 
 
 def _esc(value) -> str:
@@ -431,7 +465,7 @@ def response_map(responses: pd.DataFrame | None = None, as_of=None, *, since=Non
         if on_unknown == "raise":
             raise ValueError(msg)
         warnings.warn(msg, UserWarning, stacklevel=2)
-    GeoLayer, Dot = _elements()
+    GeoLayer, Dot, _ = _elements()
 
     m = folium.Map(location=[28, 12], zoom_start=2, min_zoom=1, max_zoom=7, tiles=None, world_copy_jump=False,
                    zoom_snap=0.25)
@@ -492,9 +526,8 @@ def response_map(responses: pd.DataFrame | None = None, as_of=None, *, since=Non
 
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
     not_drawn = [c for c in problems if c not in reg.index]
-    from branca.element import Element
-
-    m.get_root().html.add_child(Element(_legend_html(counts, _timestamp(as_of, "as_of"), not_drawn)),
+    raw = _elements()[2]
+    m.get_root().html.add_child(raw(_legend_html(counts, _timestamp(as_of, "as_of"), not_drawn)),
                                 name="aireg_legend")
     m.aireg_rows, m.aireg_drawn, m.aireg_problems = rows, drawn, problems
     return m
