@@ -81,7 +81,7 @@ collect: $(RUNTIME)
 	$(BIN)/python -m aireg.grading collect $(ZIP)
 
 autograde: $(RUNTIME)
-	$(BIN)/python -m aireg.grading autograde $(ASSIGNMENT)
+	AIREG_GRADING_WORKERS=$(or $(WORKERS),1) $(BIN)/python -m aireg.grading autograde $(ASSIGNMENT)
 
 feedback: $(RUNTIME)
 	$(BIN)/python -m aireg.grading feedback $(ASSIGNMENT)

@@ -18,10 +18,10 @@ import sys
 import time
 from pathlib import Path
 
-import grading_submissions as subs
 import nbformat
 import pytest
 
+import grading_submissions as subs
 from conftest import ROOT
 
 pytestmark = pytest.mark.slow
@@ -197,6 +197,13 @@ def test_feedback_does_not_reveal_hidden_tests(pipeline):
     text = html.unescape((course / "feedback" / "alice" / "a1-responses" / "a1-responses.html").read_text())
     assert "BEGIN HIDDEN TESTS" not in text and '["CAN", "EUU", "GBR", "MYS"]' not in text
     assert "each jurisdiction appears once" in text, "visible tests are still shown"
+
+
+def test_feedback_opens_offline(pipeline):
+    from aireg.offline import external_urls
+
+    for f in (pipeline["course"] / "feedback").glob("*/*/*.html"):
+        assert external_urls(f.read_text()) == [], f"{f.name} loads a script or stylesheet from the network"
 
 
 def test_export_has_one_row_per_student_and_assignment(pipeline):

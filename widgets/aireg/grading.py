@@ -606,9 +606,28 @@ def _runtime_notes(folder: Path, expected: dict[str, dict[str, str]]) -> list[st
     return notes
 
 
+def _run_parallel(course: Path, assignment: str, students: list[str], deadline: float, workers: int) -> dict:
+    """Grade in ``workers`` worker processes at once (students dealt round-robin); they share the gradebook,
+    whose writes SQLite serialises. One worker is the default: on a 2-core machine two gain little."""
+    if workers <= 1 or len(students) < 2:
+        return _run_workers(course, assignment, students, deadline)
+    from concurrent.futures import ThreadPoolExecutor
+
+    chunks = [students[i::workers] for i in range(workers)]
+    results: dict[str, dict] = {}
+    with ThreadPoolExecutor(workers) as pool:
+        for part in pool.map(lambda c: _run_workers(course, assignment, c, deadline), [c for c in chunks if c]):
+            results.update(part)
+    return results
+
+
 def autograde(course: Path | None = None, assignment: str | None = None, students: list[str] | None = None,
-              deadline: float | None = None) -> list[dict]:
-    """Pre-check and autograde every submission of one (or every) assignment; returns report rows."""
+              deadline: float | None = None, workers: int | None = None) -> list[dict]:
+    """Pre-check and autograde every submission of one (or every) assignment; returns report rows.
+
+    ``workers`` (default ``$AIREG_GRADING_WORKERS`` or 1) grades that many students at a time.
+    """
+    workers = workers or int(os.environ.get("AIREG_GRADING_WORKERS", "1"))
     from nbgrader.api import Gradebook, MissingEntry
 
     course = course_root(course)
@@ -632,7 +651,7 @@ def autograde(course: Path | None = None, assignment: str | None = None, student
         limit = deadline or float(os.environ.get("AIREG_SUBMISSION_TIMEOUT", 0)) or \
             60 + n_cells * float(os.environ.get("AIREG_CELL_TIMEOUT", "30"))
         t0 = time.perf_counter()
-        results = _run_workers(course, a, good, limit) if good else {}
+        results = _run_parallel(course, a, good, limit, workers) if good else {}
         elapsed = time.perf_counter() - t0
         db_url, course_id = _db(course)
         for s in subs:
@@ -726,9 +745,18 @@ def feedback(course: Path | None = None, assignment: str | None = None) -> list[
                 shutil.rmtree(f, ignore_errors=True)
             raise GradingError(f"{a}: feedback would reveal hidden tests, files removed: {'; '.join(leaks[:5])}")
         files = sorted((course / "feedback").glob(f"*/{a}/*.html"))
+        for f in files:  # feedback must open offline: drop CDN scripts (MathJax) that nbconvert adds
+            f.write_text(offline_html(f.read_text(encoding="utf-8")), encoding="utf-8")
         made += files
         print(f"{a}: {len(files)} feedback file(s) in {course / 'feedback'} (no hidden tests found in them)")
     return made
+
+
+def offline_html(doc: str) -> str:
+    """Remove ``<script src>``/stylesheet links to other hosts (nbconvert's MathJax, require.js CDN copies)."""
+    from .offline import inline_cdn_assets
+
+    return inline_cdn_assets(doc)
 
 
 EXPORT_FIELDS = ["assignment", "student_id", "status", "score", "max_score", "auto_score", "needs_manual_grade",
