@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from testkit import ROOT
 
 R2D = Path(sys.executable).parent / "jupyter-repo2docker"
 

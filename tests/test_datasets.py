@@ -12,7 +12,7 @@ import pytest
 
 import aireg
 from aireg.data import split_sources
-from conftest import ROOT
+from testkit import ROOT
 
 PACKAGES = sorted(p.parent for p in (ROOT / "datasets").glob("*/datapackage.json"))
 

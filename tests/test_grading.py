@@ -22,7 +22,7 @@ import nbformat
 import pytest
 
 import grading_submissions as subs
-from conftest import ROOT
+from testkit import ROOT
 
 pytestmark = pytest.mark.slow
 

@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 import grading_submissions as subs
-from conftest import ROOT
+from testkit import ROOT
 
 pytestmark = pytest.mark.slow
 

@@ -12,7 +12,7 @@ import urllib.request
 
 import pytest
 
-from conftest import ROOT, free_port
+from testkit import ROOT, free_port
 
 
 @pytest.fixture(scope="module")

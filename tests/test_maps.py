@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import statistics
 import time
 
@@ -322,33 +321,6 @@ def test_explorer_slider_callback_is_fast():
     median_ms = statistics.median(ex.timings) * 1000
     print(f"slider callback median {median_ms:.0f} ms over {len(ex.timings)} uncached dates ({total:.1f} s)")
     assert median_ms < 500
-
-
-@pytest.mark.browser
-def test_map_renders_in_chromium(tmp_path):
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        pytest.skip("chromium is not installed")
-    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
-    page_file = tmp_path / "map.html"
-    real = load_responses()
-    page_file.write_text(map_html(response_map(real)), encoding="utf-8")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=["--headless", "--no-sandbox", "--disable-gpu"])
-        page = browser.new_page(viewport={"width": 1000, "height": 560})
-        errors, requests = [], []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.on("request", lambda r: requests.append(r.url))
-        page.goto(page_file.as_uri())
-        page.wait_for_selector("path.aireg-j")
-        for code in set(real["iso3"]):
-            assert page.locator(f"path.aireg-code-{code}").count() >= 1, code
-        page.locator("path.aireg-code-BRA").first.click(force=True)
-        assert "Brazil" in page.locator(".leaflet-popup-content").inner_text()
-        assert page.locator(".leaflet-control-layers-overlays label").count() >= 9
-        browser.close()
-    assert errors == []
-    assert [u for u in requests if u.startswith("http")] == []
 
 
 def test_data_is_never_evaluated_as_a_jinja_template():

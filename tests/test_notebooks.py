@@ -5,8 +5,8 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from conftest import ROOT, dashboard_notebooks, lesson_notebooks, source_notebooks
 from notebook_tools import error_outputs, execute, network_assets
+from testkit import ROOT, dashboard_notebooks, lesson_notebooks, source_notebooks
 
 ALL = lesson_notebooks() + dashboard_notebooks() + source_notebooks()
 IDS = [str(p.relative_to(ROOT)) for p in ALL]

@@ -10,7 +10,7 @@ import folium
 import pytest
 
 from aireg import offline
-from conftest import ROOT
+from testkit import ROOT
 
 
 def test_manifest_matches_vendored_files():

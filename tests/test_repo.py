@@ -6,7 +6,7 @@ import re
 import subprocess
 import sys
 
-from conftest import ROOT
+from testkit import ROOT
 
 REQUIRED = {"jupyterlab", "ipywidgets", "plotly", "folium", "nbgrader", "anywidget", "pandas"}
 PIN = re.compile(r"^([A-Za-z0-9_.\-\[\]]+)==([0-9][0-9A-Za-z.+\-]*)$")
