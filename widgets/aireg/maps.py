@@ -49,6 +49,8 @@ from urllib.parse import urlparse
 
 import pandas as pd
 
+from .theme import SEQUENTIAL
+
 __all__ = [
     "ACTION_ORDER",
     "ACTION_COLOURS",
@@ -96,8 +98,7 @@ ACTION_LABELS: dict[str, str] = {
 
 # Viridis sampled at 9 even steps, reversed (light yellow = weakest, dark purple = strongest): perceptually
 # uniform, monotonic in lightness (reads in greyscale) and colour-blind safe (van der Walt & Smith, matplotlib).
-_RAMP = ["#fde725", "#addc30", "#5ec962", "#28ae80", "#21918c", "#2c728e", "#3b528b", "#472d7b", "#440154"]
-ACTION_COLOURS: dict[str, str] = dict(zip(ACTION_ORDER, _RAMP, strict=True))
+ACTION_COLOURS: dict[str, str] = dict(zip(ACTION_ORDER, SEQUENTIAL, strict=True))
 ACTION_COLOURS["other"] = "#E69F00"  # Okabe-Ito orange: deliberately off the ordered ramp
 ACTION_COLOURS["block_lifted"] = ACTION_COLOURS["other"]
 NO_ACTION_COLOUR = "#e6e6e6"

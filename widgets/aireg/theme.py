@@ -1,8 +1,8 @@
 """The kit's look: colour-blind-safe palettes and plotly templates, with a large-type projector variant.
 
 Colours are the Okabe-Ito palette (Okabe & Ito, *Color Universal Design*, 2008), distinguishable
-under the common colour-vision deficiencies; ordered scales use a light-to-dark blue-purple ramp
-whose lightness changes monotonically, so order reads even in greyscale.
+under the common colour-vision deficiencies; ordered scales use viridis, light to dark, whose lightness
+changes monotonically, so order reads even in greyscale.
 """
 
 from __future__ import annotations
@@ -24,8 +24,9 @@ OKABE_ITO = {
 QUALITATIVE = [OKABE_ITO[k] for k in ("blue", "orange", "bluish_green", "vermillion", "reddish_purple", "sky_blue",
                                       "yellow", "black")]
 
-# Ordered (sequential) ramp: light to dark, monotonic lightness (ColorBrewer PuBu-like, 8 steps).
-SEQUENTIAL = ["#f1eef6", "#d0d1e6", "#a6bddb", "#74a9cf", "#3690c0", "#0570b0", "#045a8d", "#023858"]
+# Ordered (sequential) ramp: viridis in 9 steps, light to dark; lightness changes monotonically and it stays
+# readable under the common colour-vision deficiencies (used for the strength of an action on the maps).
+SEQUENTIAL = ["#fde725", "#addc30", "#5ec962", "#28ae80", "#21918c", "#2c728e", "#3b528b", "#472d7b", "#440154"]
 
 FONT = "DejaVu Sans, Arial, sans-serif"
 BASE_FONT_SIZE = 14
