@@ -104,14 +104,16 @@ def explorer_cases() -> dict[str, Callable[[], list[float]]]:
     except ImportError:
         response_explorer = None
     if response_explorer:
-        def maps() -> list[float]:
-            ex = response_explorer()
-            opts = [o[1] if isinstance(o, tuple) else o for o in getattr(ex.slider, "options", [])]
-            opts = opts or list(range(ex.slider.min, ex.slider.max + 1))
-            step = max(1, len(opts) // 20)
-            return _time_changes(lambda v: setattr(ex.slider, "value", v), opts[::step])
+        def maps(repeat: int) -> Callable[[], list[float]]:
+            def run() -> list[float]:
+                ex = response_explorer()  # a fresh explorer: its per-date cache starts empty
+                opts = [o[1] if isinstance(o, tuple) else o for o in getattr(ex.slider, "options", [])]
+                opts = opts or list(range(ex.slider.min, ex.slider.max + 1))
+                return _time_changes(lambda v: setattr(ex.slider, "value", v), opts, repeat=repeat)
+            return run
 
-        cases["response_explorer.date"] = maps
+        cases["response_explorer.date (first visit of each date)"] = maps(1)
+        cases["response_explorer.date (3 sweeps, cached revisits)"] = maps(3)
     try:
         from aireg.dsa_explorer import dsa_explorer
     except ImportError:
@@ -137,8 +139,8 @@ def explorer_cases() -> dict[str, Callable[[], list[float]]]:
     if geoblock_explorer:
         def geo() -> list[float]:
             ex = geoblock_explorer()
-            opts = [o[1] if isinstance(o, tuple) else o for o in ex.rule.options]
-            return _time_changes(lambda v: setattr(ex.rule, "value", v), opts * 3)
+            opts = [o[1] if isinstance(o, tuple) else o for o in ex.dropdown.options]
+            return _time_changes(lambda v: setattr(ex.dropdown, "value", v), opts * 3)
 
         cases["geoblock_explorer.rule"] = geo
     return cases
@@ -258,7 +260,10 @@ def main(argv: list[str] | None = None) -> int:
     for key, fn in steps:
         if want(key):
             print(f"... {key}", flush=True)
-            results[key] = fn()
+            try:
+                results[key] = fn()
+            except Exception as exc:  # one broken measure must not lose the others
+                results[key] = {"error": f"{type(exc).__name__}: {exc}"}
     if want("install_s") or want("env_mb"):
         print("... install_s / env_mb", flush=True)
         results.update(bench_install())
