@@ -146,3 +146,14 @@ def test_median_callback_time_is_under_50_ms(ex, capsys):
     with capsys.disabled():
         print(f"\nmedian slider callback: {median * 1000:.1f} ms over {len(times)} changes")
     assert median < 0.05
+
+
+def test_log_scale_toggle_switches_the_axis():
+    from aireg.dsa_explorer import dsa_explorer
+
+    ex = dsa_explorer()
+    assert ex.figure.layout.yaxis.type in (None, "linear", "-")
+    ex.log_scale.value = True
+    assert ex.figure.layout.yaxis.type == "log"
+    ex.log_scale.value = False
+    assert ex.figure.layout.yaxis.type == "linear"

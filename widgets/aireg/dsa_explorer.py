@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 from traitlets import validate
 
 from . import enforcement as enf
-from .theme import OKABE_ITO
+from .theme import OKABE_ITO, projector
 
 __all__ = ["TRACES", "DSAExplorer", "dsa_explorer", "escalation_html", "money"]
 
@@ -119,16 +119,19 @@ class DSAExplorer:
         self.suspension_days = w.IntSlider(value=min(suspension_days, susp_max), min=0, max=susp_max, step=1,
                                            description="Suspension in the EU, days", style=style, layout=wide)
         self._caps = {"fine_rate": self.fine_regime, "daily_rate": self.penalty_regime}
+        self.log_scale = w.Checkbox(value=False, description="Logarithmic scale (small and large amounts together)",
+                                    style={"description_width": "initial"}, indent=False)
 
         self.figure = go.FigureWidget(data=self._traces(*self._inputs()), layout=self._layout())
         self.panel = w.HTML()
         controls = w.VBox([self.scenario, self.estimate, self.turnover, self.fine_rate, self.days, self.daily_rate,
-                           self.suspension_days])
+                           self.suspension_days, self.log_scale])
         self.widget = w.VBox([controls, self.figure, self.panel])
         self.widget.add_class("aireg")
 
         self.scenario.observe(self._on_scenario, names="value")
         self.estimate.observe(self._on_scenario, names="value")
+        self.log_scale.observe(self._on_scale, names="value")
         for box in (self.turnover, self.fine_rate, self.days, self.daily_rate, self.suspension_days):
             box.observe(self.update, names="value")
         self.update()
@@ -191,6 +194,11 @@ class DSAExplorer:
     def _title(self, days: int) -> str:
         return f"Exposure after {days} days: {self.scenarios[self.scenario.value].label}"
 
+    def _on_scale(self, change=None) -> None:
+        """Linear by default; a log axis shows the fine, the ceilings and the revenue side by side."""
+        self.figure.layout.yaxis.type = "log" if self.log_scale.value else "linear"
+        self.figure.layout.yaxis.rangemode = "normal" if self.log_scale.value else "tozero"
+
     def _layout(self) -> go.Layout:
         days = int(self.days.value)
         return go.Layout(
@@ -199,9 +207,10 @@ class DSAExplorer:
                    "range": [0, max(days, int(self.suspension_days.value), 1)]},
             yaxis={"title": {"text": "US dollars"}, "exponentformat": "B",
                    "rangemode": "tozero"},
-            legend={"orientation": "h", "yanchor": "top", "y": -0.2},
-            height=620,
-            margin={"t": 70, "b": 40},
+            # The legend sits below the x-axis title; projector type needs more room for both.
+            legend={"orientation": "h", "yanchor": "top", "y": -0.32 if projector() else -0.2},
+            height=780 if projector() else 620,
+            margin={"t": 110 if projector() else 70, "b": 40},
             hovermode="x unified",
         )
 

@@ -655,14 +655,18 @@ def _date_options(frame: pd.DataFrame) -> list[tuple[str, date]]:
     return opts + [(f"{d:%d %b %Y}", d) for d in dates]
 
 
-def response_explorer(responses: pd.DataFrame | None = None, height: int = 460) -> ResponseExplorer:
+def response_explorer(responses: pd.DataFrame | None = None, height: int | None = None) -> ResponseExplorer:
     """A date slider (with Play), an action-type filter, the map as of that date, the same rows as a sortable
     table beside it, and a chart of how many jurisdictions had acted by each date with a marker at the date.
+    The map is 460 px high (620 px in projector mode) unless ``height`` is given.
     """
     import ipywidgets as w
     import plotly.graph_objects as go
 
     from .offline import iframe
+    from .theme import projector
+
+    height = height or (620 if projector() else 460)
 
     frame = _prepare(responses)
     if frame.empty:
@@ -681,7 +685,7 @@ def response_explorer(responses: pd.DataFrame | None = None, height: int = 460) 
     present = [a for a in (*reversed(ACTION_ORDER), *UNRANKED) if a in set(frame["action_type"])]
     action_filter = w.SelectMultiple(options=[(ACTION_LABELS[a], a) for a in present], value=tuple(present),
                                      rows=min(len(present), 6), description="Action types",
-                                     style={"description_width": "initial"})
+                                     style={"description_width": "initial"}, layout=w.Layout(width="30em"))
     sort_by = w.Dropdown(options=[(v, k) for k, v in SORT_KEYS.items()], value="date", description="Sort table by",
                          style={"description_width": "initial"})
     map_box = w.HTML(layout=w.Layout(flex="3 1 0", min_width="22em"))

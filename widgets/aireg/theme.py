@@ -41,7 +41,7 @@ def _template(font_size: int, high_contrast: bool) -> go.layout.Template:
     return go.layout.Template(
         layout=go.Layout(
             font={"family": FONT, "size": font_size, "color": ink},
-            title={"font": {"size": round(font_size * (1.1 if high_contrast else 1.3))}, "automargin": True},
+            title={"font": {"size": round(font_size * (1.1 if high_contrast else 1.3))}},
             colorway=QUALITATIVE,
             paper_bgcolor="#ffffff",
             plot_bgcolor="#ffffff",
