@@ -39,6 +39,7 @@ import pandas as pd
 from .data import data_dir, load_company_figures, load_penalty_regimes, split_sources
 
 __all__ = [
+    "BASIS_WORDS",
     "DAYS_PER_YEAR",
     "Regime",
     "Scenario",
@@ -175,12 +176,15 @@ def _rate(value: float, reg: Regime) -> float:
     return min(value, reg.rate)
 
 
+BASIS_WORDS = {
+    "worldwide_annual_turnover": "worldwide annual turnover",
+    "average_daily_worldwide_turnover": "average daily worldwide turnover",
+    "qualifying_worldwide_revenue": "qualifying worldwide revenue",
+}
+
+
 def _basis_words(reg: Regime) -> str:
-    return {
-        "worldwide_annual_turnover": "worldwide annual turnover",
-        "average_daily_worldwide_turnover": "average daily worldwide turnover, per day",
-        "qualifying_worldwide_revenue": "qualifying worldwide revenue",
-    }.get(reg.basis, reg.basis)
+    return BASIS_WORDS.get(reg.basis, reg.basis) + (", per day" if reg.per == "day" else "")
 
 
 def ceiling(turnover: float, regime_id: str, currency: str | None = None) -> float:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
+from .enforcement import BASIS_WORDS
 from .theme import QUALITATIVE
 
 __all__ = [
@@ -63,11 +64,6 @@ REGIMES: list[Regime] = [
            ("ai_act_99_4", "ai_act_99_3")),
 ]
 
-_BASIS = {
-    "worldwide_annual_turnover": "worldwide annual turnover",
-    "average_daily_worldwide_turnover": "average daily worldwide turnover",
-    "qualifying_worldwide_revenue": "qualifying worldwide revenue",
-}
 _TOOL = {
     "fine": "fine",
     "periodic_penalty": "periodic penalty",
@@ -97,7 +93,7 @@ def format_sanction(row: pd.Series | dict) -> str:
     tool = str(get("tool"))
     rate, fixed = _num(get("rate")), _num(get("fixed_amount"))
     combine, per = str(get("combine")), str(get("per"))
-    basis = _BASIS.get(str(get("basis")), str(get("basis")).replace("_", " "))
+    basis = BASIS_WORDS.get(str(get("basis")), str(get("basis")).replace("_", " "))
     rate_text = f"{rate * 100:g}% of {basis}" if rate is not None else None
     fixed_text = f"{get('currency') or ''} {fixed:,.0f}".strip() if fixed is not None else None
     if combine == "rate_only" and rate_text:
