@@ -6,13 +6,12 @@ import json
 import secrets
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 
 import pytest
 
-from testkit import ROOT, free_port
+from testkit import ROOT, Server, free_port, start_server, stop
 
 
 @pytest.fixture(scope="module")
@@ -20,30 +19,12 @@ def lab():
     """JupyterLab started exactly as `make lab` starts it (scripts/lab.py), on a free loopback port."""
     subprocess.run([sys.executable, str(ROOT / "scripts" / "prepare.py"), "--student", "--no-assignments"], check=True)
     port, token = free_port(), secrets.token_hex(16)
-    proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "scripts" / "lab.py"), "--no-browser", f"--port={port}",
-         f"--ServerApp.token={token}", "--ServerApp.port_retries=0"],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"jupyter lab exited: {proc.stdout.read()[-3000:]}")
-        try:
-            urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
-            break
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("jupyter lab did not answer within 90 s")
-    yield base, token
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    server = Server(f"http://127.0.0.1:{port}", token)
+    proc, _ = start_server([sys.executable, "scripts/lab.py", "--no-browser", f"--port={port}",
+                            f"--ServerApp.token={token}", "--ServerApp.port_retries=0"],
+                           "lab-http", f"{server.url}/api/status", server.headers)
+    yield server.url, token
+    stop(proc)
 
 
 def _get(url: str, token: str):
