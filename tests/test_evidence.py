@@ -22,7 +22,8 @@ from aireg.evidence import (
 )
 
 COLUMNS = ["evidence_id", "organisation", "published", "sample_description", "sample_size", "sample_size_qualifier",
-           "measure", "base", "share", "share_qualifier", "count", "count_qualifier", "source_url", "notes"]
+           "measure", "base", "share", "share_qualifier", "count", "count_qualifier", "count_unit", "source_url",
+           "notes"]
 
 
 def frame(rows: list[dict]) -> pd.DataFrame:
@@ -149,7 +150,8 @@ def test_readable_and_compare_sample_sizes():
     view = readable(published_figures(ev)).set_index("figure")
     assert view.loc["aif-appeared-minor", "implied count"] == "530"
     assert view.loc["aif-appeared-minor", "share if rounded"] == "1.50% to 2.50%"
-    assert view.loc["ccdh-sexualised-total", "published count"] == "3,000,000 (about)"
+    assert view.loc["ccdh-sexualised-total", "published count"] == "3,000,000 images (about)"
+    assert view.loc["aif-public-figures", "published count"] == "350 people (more than)"
     both = compare_sample_sizes(ev, "AI Forensics")
     minor = both[both["figure"] == "aif-appeared-minor"].set_index("sample size")
     assert minor.loc["50,000", "implied count"] == "530" and minor.loc["20,000", "implied count"] == "212"

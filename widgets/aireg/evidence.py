@@ -232,6 +232,7 @@ def published_figures(evidence: pd.DataFrame, confidence: float = 0.95,
             "ci_count_high": hi * n if not pd.isna(hi) else math.nan,
             "rounding_low": rlo, "rounding_high": rhi,
             "published_count": r["count"], "count_qualifier": r["count_qualifier"],
+            "count_unit": r.get("count_unit"),
             "comment": comment, "source_url": r["source_url"],
         })
     out = pd.DataFrame(rows)
@@ -306,9 +307,11 @@ def readable(table: pd.DataFrame) -> pd.DataFrame:
         "share if rounded": ["" if pd.isna(lo) else f"{float(lo):.2%} to {float(hi):.2%}"
                              for lo, hi in zip(table["rounding_low"], table["rounding_high"], strict=True)],
         "kind": table["kind"],
-        "published count": ["" if pd.isna(c) else f"{_fmt_int(c)}" + ("" if str(q) == "exact" else f" ({q})")
-                            .replace("_", " ") for c, q in zip(table["published_count"], table["count_qualifier"],
-                                                               strict=True)],
+        "published count": ["" if pd.isna(c) else (f"{_fmt_int(c)}" + ("" if pd.isna(u) else f" {u}")
+                                                    + ("" if str(q) == "exact" else f" ({q})")).replace("_", " ")
+                            for c, q, u in zip(table["published_count"], table["count_qualifier"],
+                                               table.get("count_unit", pd.Series([None] * len(table))),
+                                               strict=True)],
         "comment": table["comment"],
     })
 
