@@ -10,7 +10,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 RUNTIME := $(VENV)/.runtime-installed
 TESTDEPS := $(VENV)/.test-installed
 
-.PHONY: help install install-test prepare lab lab-instructor test test-fast lint bench vendor slides present \
+.PHONY: help install install-test prepare lab lab-instructor check test test-fast lint bench vendor slides present \
 	release collect autograde feedback export grade clean
 
 help:
@@ -20,6 +20,7 @@ help:
 	@echo "make vendor  refresh vendored offline assets from the npm registry (needs npm)"
 	@echo "make slides  export every lesson to an offline reveal.js slideshow under slides/"
 	@echo "make present serve the explorers as Voila dashboards (no code shown), offline"
+	@echo "make check   pre-workshop check: pins, offline assets, data, extensions (no network needed)"
 	@echo "instructor:  make release | collect ZIP=path | autograde | feedback | export  (see assignments/README.md)"
 
 $(VENV)/bin/python:
@@ -57,6 +58,9 @@ test: $(TESTDEPS)
 
 test-fast: $(TESTDEPS)
 	$(BIN)/python -m pytest -m "not slow and not browser" $(PYTEST_ARGS)
+
+check: $(RUNTIME)
+	$(BIN)/python scripts/preflight.py
 
 lint: $(TESTDEPS)
 	$(BIN)/ruff check .
