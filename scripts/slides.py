@@ -27,8 +27,9 @@ import sys
 import time
 from pathlib import Path
 
+from aireg.offline import VENDOR, external_urls, inline_cdn_assets
+
 ROOT = Path(__file__).resolve().parents[1]
-VENDOR = ROOT / "widgets" / "aireg" / "vendor"
 OUT = ROOT / "slides"
 
 # reveal.js files the nbconvert 7.17 reveal template loads (dist/reveal.css, dist/theme/<theme>.css + fonts,
@@ -41,34 +42,17 @@ _MATHJAX_STUB = (
     "window.MathJax = window.MathJax || {Hub: {getAllJax: function () { return null; },"
     " Rerender: function () {}, Config: function () {}, Queue: function () {}}};</script>"
 )
-_REMOTE_SCRIPT = re.compile(r"""<script\b[^>]*\bsrc\s*=\s*["'](?:https?:)?//[^"']*["'][^>]*>\s*</script>""", re.I)
-_REMOTE_LINK = re.compile(r"""<link\b[^>]*\bhref\s*=\s*["'](?:https?:)?//[^"']*["'][^>]*/?>""", re.I)
-_MODULE_IMPORT = re.compile(r"""<script\s+type=["']module["']>\s*import[^<]*?from\s+["'](?:https?:)?//[^<]*?</script>""",
-                            re.I | re.S)
 _MATHJAX_CONFIG = re.compile(r"""<script\s+type=["']text/x-mathjax-config["']>.*?</script>""", re.I | re.S)
-_REMOTE_IMPORT = re.compile(r"""@import\s+(?:url\()?["']?(?:https?:)?//[^;]*;""", re.I)
 _WIDGET_EMBED = re.compile(r"<script>\s*\(function\(\) \{\s*function addWidgetsRenderer\(\).*?</script>", re.S)
 
 
 def offline_html(doc: str) -> str:
-    """Remove every CDN reference nbconvert's reveal template emits; add the MathJax stand-in."""
-    doc = _MODULE_IMPORT.sub("", doc)
+    """Remove every CDN reference nbconvert's reveal template emits (``aireg.offline.inline_cdn_assets``), the
+    MathJax config and the widget embed loader; add the MathJax stand-in."""
     doc = _MATHJAX_CONFIG.sub("", doc)
     doc = _WIDGET_EMBED.sub("", doc)
-    doc = _REMOTE_SCRIPT.sub("", doc)
-    doc = _REMOTE_LINK.sub("", doc)
-    doc = _REMOTE_IMPORT.sub("", doc)
+    doc = inline_cdn_assets(doc)
     return doc.replace("</head>", _MATHJAX_STUB + "\n</head>", 1)
-
-
-def remote_references(doc: str) -> list[str]:
-    """URLs the document would still fetch: script/link/img/iframe sources, CSS imports and url()s."""
-    urls = re.findall(r"""<(?:script|link|img|iframe|source|video|audio)\b[^>]*?\b(?:src|href)\s*=\s*["']"""
-                      r"""((?:https?:)?//[^"']+)""", doc, flags=re.I)
-    urls += re.findall(r"""@import\s+(?:url\()?["']?((?:https?:)?//[^"')\s;]+)""", doc)
-    urls += re.findall(r"""url\(\s*["']?((?:https?:)?//[^"')\s]+)""", doc)
-    urls += re.findall(r"""\bimport\s[^;]*?from\s+["']((?:https?:)?//[^"']+)""", doc)
-    return urls
 
 
 def copy_assets(out: Path) -> None:
@@ -87,8 +71,9 @@ def copy_assets(out: Path) -> None:
     # its next font); the kit uses "white", whose fonts are bundled.
     for css in (reveal / "dist" / "theme").glob("*.css"):
         text = css.read_text(encoding="utf-8")
-        if _REMOTE_IMPORT.search(text):
-            css.write_text(_REMOTE_IMPORT.sub("", text), encoding="utf-8")
+        cleaned = inline_cdn_assets(text)
+        if cleaned != text:
+            css.write_text(cleaned, encoding="utf-8")
     shutil.copy2(VENDOR / "requirejs" / "require.js", out / "require.js")
     shutil.copy2(VENDOR / "requirejs" / "LICENSE", out / "require.js.LICENSE")
 
@@ -143,7 +128,7 @@ def export(nb_path: Path, out: Path, timeout: int = 300) -> Path:
     exporter = SlidesExporter(reveal_url_prefix="reveal.js", require_js_url="require.js", reveal_theme=THEME)
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": nb_path.stem}})
     doc = offline_html(body)
-    left = remote_references(doc)
+    left = external_urls(doc)
     if left:
         raise RuntimeError(f"{nb_path.name}: the slides still reference the network: {sorted(set(left))[:5]}")
     target = out / f"{nb_path.stem}.slides.html"

@@ -39,6 +39,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .offline import inline_cdn_assets
+
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
@@ -746,17 +748,10 @@ def feedback(course: Path | None = None, assignment: str | None = None) -> list[
             raise GradingError(f"{a}: feedback would reveal hidden tests, files removed: {'; '.join(leaks[:5])}")
         files = sorted((course / "feedback").glob(f"*/{a}/*.html"))
         for f in files:  # feedback must open offline: drop CDN scripts (MathJax) that nbconvert adds
-            f.write_text(offline_html(f.read_text(encoding="utf-8")), encoding="utf-8")
+            f.write_text(inline_cdn_assets(f.read_text(encoding="utf-8")), encoding="utf-8")
         made += files
         print(f"{a}: {len(files)} feedback file(s) in {course / 'feedback'} (no hidden tests found in them)")
     return made
-
-
-def offline_html(doc: str) -> str:
-    """Remove ``<script src>``/stylesheet links to other hosts (nbconvert's MathJax, require.js CDN copies)."""
-    from .offline import inline_cdn_assets
-
-    return inline_cdn_assets(doc)
 
 
 EXPORT_FIELDS = ["assignment", "student_id", "status", "score", "max_score", "auto_score", "needs_manual_grade",

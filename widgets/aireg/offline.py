@@ -27,6 +27,10 @@ CDN_MAP: list[tuple[str, str]] = [
 _SCRIPT = re.compile(r"""<script[^>]*\bsrc\s*=\s*["'](https?:)?//[^"']+["'][^>]*>\s*</script>""", re.I)
 _LINK = re.compile(r"""<link[^>]*\bhref\s*=\s*["'](https?:)?//[^"']+["'][^>]*/?>""", re.I)
 _URL = re.compile(r"""(?:src|href)\s*=\s*["']((?:https?:)?//[^"']+)["']""", re.I)
+# ES-module scripts that import from another host, and CSS @imports of another host (web fonts).
+_MODULE_IMPORT = re.compile(r"""<script\s+type=["']module["']>\s*import[^<]*?from\s+["'](?:https?:)?//[^<]*?</script>""",
+                            re.I | re.S)
+_CSS_IMPORT = re.compile(r"""@import\s+(?:url\()?["']?(?:https?:)?//[^;]*;""", re.I)
 
 
 def vendor_path(*parts: str) -> Path:
@@ -76,10 +80,11 @@ def _data_uri(rel: Path) -> str:
 
 
 def inline_cdn_assets(doc: str) -> str:
-    """Replace every CDN ``<script src>``/``<link href>`` in an HTML document by an inline vendored copy.
+    """Replace every CDN ``<script src>``/``<link href>`` in an HTML (or CSS) document by an inline vendored copy.
 
-    Tags for which nothing is vendored (bootstrap, jquery, font-awesome, ...) are removed; the kit's
-    maps do not use them. The result loads nothing over the network.
+    Tags for which nothing is vendored (bootstrap, jquery, font-awesome, MathJax, ...) are removed, and so are
+    module scripts importing from another host and CSS ``@import``s of web fonts; the kit's maps, figures,
+    slides and feedback do not need them. The result loads no script or stylesheet over the network.
     """
     seen: set[str] = set()
 
@@ -91,19 +96,24 @@ def inline_cdn_assets(doc: str) -> str:
         seen.add(rel)
         return _inline_asset(rel)
 
+    doc = _MODULE_IMPORT.sub("", doc)
+    doc = _CSS_IMPORT.sub("", doc)
     doc = _SCRIPT.sub(repl, doc)
     return _LINK.sub(repl, doc)
 
 
 def external_urls(doc: str) -> list[str]:
-    """Every http(s) or protocol-relative URL that a document would load as a script or stylesheet."""
+    """Every http(s) or protocol-relative URL a document would fetch: script, stylesheet, image, frame or media
+    sources, CSS ``@import`` and ``url()``, and ES-module imports (links in ``<a href>`` do not count)."""
     urls = []
-    for tag in re.findall(r"<(?:script|link)\b[^>]*>", doc, flags=re.I):
+    for tag in re.findall(r"<(?:script|link|img|iframe|source|video|audio)\b[^>]*>", doc, flags=re.I):
         m = _URL.search(tag)
-        if m and (tag.lower().startswith("<script") or "stylesheet" in tag.lower()):
+        if m and not (tag.lower().startswith("<link") and re.search(r"rel=[\"']?(canonical|alternate)", tag, re.I)):
             urls.append(m.group(1))
-    urls += re.findall(r"""@import\s+(?:url\()?["']?((?:https?:)?//[^"')\s]+)""", doc)
-    return urls
+    urls += re.findall(r"""@import\s+(?:url\()?["']?((?:https?:)?//[^"')\s;]+)""", doc)
+    urls += re.findall(r"""url\(\s*["']?((?:https?:)?//[^"')\s]+)""", doc)
+    urls += re.findall(r"""\bimport\s[^;<]*?from\s+["']((?:https?:)?//[^"']+)""", doc)
+    return list(dict.fromkeys(urls))
 
 
 def plotly_geo_script(name: str = "world_110m") -> str:
@@ -128,8 +138,6 @@ def iframe(doc: str, height: int = 480, title: str = "map") -> str:
     )
 
 
-_MATHJAX = re.compile(r"""<script[^>]*\bsrc\s*=\s*["'][^"']*mathjax[^"']*["'][^>]*>\s*</script>""", re.I)
-
 
 def register_plotly_renderer() -> str:
     """Register ``aireg_notebook``: plotly's offline "notebook" renderer without its MathJax CDN ``<script>``.
@@ -144,7 +152,7 @@ def register_plotly_renderer() -> str:
         def to_mimebundle(self, fig_dict):
             bundle = super().to_mimebundle(fig_dict)
             if "text/html" in bundle:
-                bundle["text/html"] = _MATHJAX.sub("", bundle["text/html"])
+                bundle["text/html"] = inline_cdn_assets(bundle["text/html"])
             return bundle
 
     if "aireg_notebook" not in pio.renderers:
