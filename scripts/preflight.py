@@ -2,7 +2,8 @@
 
 Checks, without touching the network: the Python version, that every pinned package is installed at its pin,
 that the ``aireg`` library imports, that the vendored offline assets match their manifest, that every dataset
-loads, that the JupyterLab extensions the lessons need are installed, and that the lessons are present.
+loads and its citations meet their quality targets (the per-file share of rows cited only by aggregators), that
+the JupyterLab extensions the lessons need are installed, and that the lessons are present.
 Prints one line per check and exits 1 if any fails, so a workshop host can run it the evening before.
 """
 
@@ -72,6 +73,20 @@ def check_datasets() -> str:
     return f"datasets load ({rows} rows, world geometry)"
 
 
+def check_sources() -> str:
+    """Per file, the share of rows whose best citation is only an aggregator, against the package's target."""
+    from aireg.sources import source_quality
+
+    report = source_quality()
+    lines = [f"{r.file}: {r.aggregator} of {r.rows} rows aggregator-only ({r.aggregator_share:.0%}, "
+             f"target at most {r.target:.0%}; best = primary {r.primary}, wire {r.wire}, outlets "
+             f"{r.major_outlet + r.national_outlet}, specialist {r.specialist})" for r in report.itertuples()]
+    text = "citation quality\n      " + "\n      ".join(lines)
+    if not report["meets_target"].all():
+        raise RuntimeError(text)
+    return text
+
+
 def check_lab_extensions() -> str:
     base = Path(sys.prefix) / "share" / "jupyter" / "labextensions"
     missing = [ext for ext in LAB_EXTENSIONS if not (base / ext / "package.json").exists()]
@@ -97,6 +112,7 @@ CHECKS: list[tuple[str, Callable[[], str]]] = [
     ("library", check_library),
     ("offline assets", check_vendored),
     ("datasets", check_datasets),
+    ("sources", check_sources),
     ("lab extensions", check_lab_extensions),
     ("lessons", check_lessons),
 ]

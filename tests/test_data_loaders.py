@@ -13,9 +13,9 @@ import aireg
 from aireg.data import DataError, load_table, split_sources
 
 PACKAGES = {
-    "grok-2026": ["responses", "timeline", "evidence", "jurisdictions"],
-    "legal": ["penalty_regimes"],
-    "companies": ["figures"],
+    "grok-2026": ["responses", "timeline", "evidence", "citations"],
+    "legal": ["penalty_regimes", "citations"],
+    "companies": ["figures", "citations"],
     "geo": ["jurisdictions"],
 }
 
@@ -66,8 +66,7 @@ BAD_VALUES = [
     ("iso3", "france", "does not match"),
     ("date", "2026-13-45", "not a valid date"),
     ("date", "12/01/2026", "YYYY-MM-DD"),
-    ("source_url", "", "a value is required"),
-    ("source_url", "see the news", "does not match"),
+    ("status_as_of", "last week", "YYYY-MM-DD"),
     ("action_type", "sanction", "not one of the allowed values"),
     ("level", "global", "not one of the allowed values"),
 ]
@@ -102,7 +101,7 @@ def test_extra_column_is_named(data_copy):
 def test_short_row_is_named(data_copy):
     path = data_copy / "grok-2026" / "responses.csv"
     _rewrite(path, lambda rows: rows[5].pop())
-    with pytest.raises(DataError, match=r"row 5 \(line 6\): has 9 values, the header has 10"):
+    with pytest.raises(DataError, match=r"row 5 \(line 6\): has 11 values, the header has 12"):
         aireg.load_responses()
 
 
@@ -173,3 +172,92 @@ def test_geometry_ids_are_the_registry_codes():
 def test_missing_geometry_is_clear(data_copy):
     with pytest.raises(DataError, match="geometry file not found"):
         aireg.load_geometry("moon")
+
+
+# --- citations: who said each row's facts, and where it was read ------------------------------------------------
+
+def _citations(data_copy, package="grok-2026"):
+    return data_copy / package / "citations.csv"
+
+
+def test_citations_derive_source_url_best_kind_first():
+    cit = aireg.data.load_citations()
+    frame = aireg.load_responses()
+    rank = {k: i for i, k in enumerate(aireg.data.CITATION_KINDS)}
+    for rid, url_cell, cited_by in frame[["response_id", "source_url", "cited_by"]].itertuples(index=False):
+        mine = cit[cit["row_id"] == rid]
+        urls = split_sources(url_cell)
+        assert set(urls) == set(mine["url"]), rid
+        kinds = [rank[str(mine.set_index("url").loc[u, "kind"])] for u in urls]
+        assert kinds == sorted(kinds), f"{rid}: sources not best-first"
+        assert cited_by.split("; ")[0] == str(mine.set_index("url").loc[urls[0], "publisher"])
+
+
+def test_row_without_citation_is_named(data_copy):
+    path = _citations(data_copy)
+    first = aireg.load_responses()["response_id"].iloc[0]
+    _rewrite(path, lambda rows: rows.__setitem__(slice(None), [r for r in rows if r[1] != first]))
+    with pytest.raises(DataError) as err:
+        aireg.load_responses()
+    assert err.value.file.endswith("responses.csv") and err.value.row == 1 and err.value.column == "response_id"
+    assert "has no citation in citations.csv" in str(err.value)
+
+
+def test_citation_of_unknown_row_is_named(data_copy):
+    path = _citations(data_copy)
+    rows = _rewrite(path, lambda rows: rows.append(["responses", "2099-01-01-xyz-fine", "https://example.org/a",
+                                                    "Reuters", "wire", "", ""]))
+    with pytest.raises(DataError) as err:
+        aireg.load_responses()
+    assert err.value.file.endswith("citations.csv") and err.value.column == "row_id"
+    assert err.value.row == len(rows) - 1 and "no responses row has response_id '2099-01-01-xyz-fine'" in str(err.value)
+
+
+@pytest.mark.parametrize("column,value,message", [
+    ("kind", "blog", "not one of the allowed values"),
+    ("publisher", "", "a value is required"),
+    ("url", "www.example.org/page", "does not match"),
+    ("url", "https://bitcoinethereumnews.com/tech/grok", "content farm"),
+    ("url", "https://dsa-library.com/article/74", "unofficial text"),
+    ("resource", "jurisdictions", "not one of the allowed values"),
+])
+def test_bad_citation_names_file_row_and_column(data_copy, column, value, message):
+    _set(_citations(data_copy), 2, column, value)
+    with pytest.raises(DataError) as err:
+        aireg.data.load_citations()
+    assert err.value.file.endswith("citations.csv") and err.value.row == 2 and err.value.column == column
+    assert message in str(err.value)
+
+
+def test_aggregator_only_row_must_say_why(data_copy):
+    path = _citations(data_copy)
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    head = rows[0]
+    rid = rows[1][head.index("row_id")]
+
+    def edit(rows):
+        for r in rows[1:]:
+            if r[head.index("row_id")] == rid:
+                r[head.index("kind")], r[head.index("note")] = "aggregator", ""
+    _rewrite(path, edit)
+    with pytest.raises(DataError, match=rf"row '{rid}' is cited only by aggregators: say in 'note' why"):
+        aireg.load_table("grok-2026", rows[1][0])
+
+    def explain(rows):
+        for r in rows[1:]:
+            if r[head.index("row_id")] == rid:
+                r[head.index("note")] = "only a reprint of the original survives"
+                break
+    _rewrite(path, explain)
+    assert len(aireg.load_table("grok-2026", rows[1][0]))
+
+
+def test_cross_package_foreign_key_is_checked_by_name(data_copy):
+    """The jurisdiction registry lives in the geo package; the key is declared by package name, not a ../ path."""
+    dp = json.loads((data_copy / "grok-2026" / "datapackage.json").read_text())
+    assert not any(r["path"].startswith("..") for r in dp["resources"])
+    geo = data_copy / "geo" / "jurisdictions.csv"
+    code = aireg.load_responses()["iso3"].iloc[0]
+    _rewrite(geo, lambda rows: rows.__setitem__(slice(None), [r for r in rows if r[0] != code]))
+    with pytest.raises(DataError, match=rf"unknown code '{code}': not in jurisdictions"):
+        aireg.load_responses()

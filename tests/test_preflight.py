@@ -14,8 +14,31 @@ def test_preflight_passes_on_this_install():
     out = subprocess.run(SCRIPT, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stdout + out.stderr
     assert "ready for an offline workshop" in out.stdout
-    for name in ("pins", "offline assets", "datasets", "lab extensions", "lessons"):
+    for name in ("pins", "offline assets", "datasets", "sources", "lab extensions", "lessons"):
         assert f"OK    {name}:" in out.stdout
+    for file in ("grok-2026/responses.csv", "grok-2026/timeline.csv", "grok-2026/evidence.csv",
+                 "legal/penalty_regimes.csv", "companies/figures.csv"):
+        assert f"{file}: " in out.stdout and "aggregator-only" in out.stdout
+
+
+def test_preflight_fails_when_a_file_misses_its_source_target(data_copy):
+    """Downgrading one response's citations to aggregator-only fails `make check`, naming the file."""
+    import csv
+    import io
+
+    path = data_copy / "grok-2026" / "citations.csv"
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    head = rows[0]
+    rid = next(r[1] for r in rows[1:] if r[0] == "responses")
+    for r in rows[1:]:
+        if r[1] == rid:
+            r[head.index("kind")], r[head.index("note")] = "aggregator", "test: nothing better"
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    path.write_text(buf.getvalue(), encoding="utf-8")
+    out = subprocess.run(SCRIPT, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 1
+    assert "FAIL  sources:" in out.stdout and "grok-2026/responses.csv: 1 of" in out.stdout
 
 
 def test_preflight_names_a_broken_dataset(data_copy):

@@ -39,7 +39,8 @@ __all__ = [
 
 
 def setup(projector: bool = False, display: bool = True) -> str | None:
-    """Prepare a notebook: the kit's plot theme, offline world topojson for plotly, static plot fallbacks.
+    """Prepare a notebook: the kit's plot theme, offline world topojson for plotly, static plot fallbacks, and
+    the "data verified to" line (computed from the data by :func:`aireg.sources.currency_banner`).
 
     ``projector=True`` switches plots, maps and widgets to large type and high contrast. With
     ``display=False`` nothing is shown and the HTML (a ``<script>`` handing plotly the vendored topojson,
@@ -48,6 +49,7 @@ def setup(projector: bool = False, display: bool = True) -> str | None:
     import plotly.io as pio
 
     from .offline import plotly_geo_script, register_plotly_renderer
+    from .sources import currency_banner
     from .theme import widget_css
 
     use_projector(projector)
@@ -59,6 +61,7 @@ def setup(projector: bool = False, display: bool = True) -> str | None:
         plotly_geo_script()
         + (f"<style>{widget_css()}</style>" if projector else "")
         + f'<p class="aireg-ready" style="color:#555">aireg {__version__} ready: offline assets loaded, {mode}.</p>'
+        + currency_banner()
     )
     if display:
         from IPython.display import HTML

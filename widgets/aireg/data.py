@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pandas as pd
 
@@ -32,10 +33,24 @@ __all__ = [
     "load_company_figures",
     "load_geometry",
     "split_sources",
+    "load_citations",
+    "CITATION_KINDS",
+    "blocked_domains",
+    "is_blocked",
+    "url_domain",
 ]
 
 DEFAULT_CASE = "grok-2026"
 SOURCE_SEPARATOR = " | "
+#: The fixed vocabulary of ``citations.csv`` ``kind``, best first: the body's own text (or a verbatim copy of it),
+#: a news agency, an international outlet of record, a national or regional outlet, specialist press, and the rest.
+CITATION_KINDS = ("primary", "wire", "major_outlet", "national_outlet", "specialist", "aggregator")
+#: Package property naming the citations resource and, per cited resource, its row-id column.
+CITATIONS_PROPERTY = "x-aireg-citations"
+#: Schema property for foreign keys into another package of ``datasets/`` (named, never a ``../`` path,
+#: which the Data Package spec forbids); the loader enforces them, Frictionless ignores them.
+PACKAGE_KEYS_PROPERTY = "x-aireg-packageForeignKeys"
+BLOCKED_DOMAINS_FILE = "blocked-domains.txt"
 
 
 class DataError(ValueError):
@@ -207,11 +222,14 @@ def _check_keys(res: _Resource, frame: pd.DataFrame) -> None:
             i = int(dup.to_numpy().nonzero()[0][0])
             key = ", ".join(f"{k}={frame.iloc[i][k]}" for k in pk)
             raise DataError(res.path, i + 1, pk[0], f"duplicate primary key ({key})")
-    for fk in res.schema.get("foreignKeys", []):
+    keys = [(fk, res.package) for fk in res.schema.get("foreignKeys", [])]
+    keys += [(fk, res.package.parent / fk["reference"]["package"]) for fk in res.schema.get(PACKAGE_KEYS_PROPERTY, [])]
+    for fk, package in keys:
         cols = _as_list(fk["fields"])
         ref = fk["reference"]
         ref_name = ref.get("resource") or res.name
-        target = frame if ref_name == res.name else _cached(str(res.package), ref_name)
+        same = package == res.package and ref_name == res.name
+        target = frame if same else _cached(str(package.resolve()), ref_name)
         ref_cols = _as_list(ref["fields"])
         known = set(map(tuple, target[ref_cols].astype(object).itertuples(index=False, name=None)))
         for i, values in enumerate(frame[cols].astype(object).itertuples(index=False, name=None), start=1):
@@ -224,15 +242,105 @@ def _check_keys(res: _Resource, frame: pd.DataFrame) -> None:
                 )
 
 
+def _citation_spec(package_dir: Path) -> tuple[str, dict[str, str]] | None:
+    """``(citations resource, {cited resource: its row-id column})`` if the package keeps a citations table."""
+    spec = _package(package_dir).get(CITATIONS_PROPERTY)
+    return (spec["resource"], dict(spec["cites"])) if spec else None
+
+
+@lru_cache(maxsize=4)
+def _blocked_at(path: str, mtime: float) -> frozenset[str]:
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    return frozenset(s.strip().lower() for s in lines if s.strip() and not s.lstrip().startswith("#"))
+
+
+def blocked_domains() -> frozenset[str]:
+    """Domains no citation may use: content farms, scrapers, AI-written sites, unofficial legal texts
+    (``datasets/blocked-domains.txt``)."""
+    path = data_dir() / BLOCKED_DOMAINS_FILE
+    return _blocked_at(str(path), path.stat().st_mtime) if path.exists() else frozenset()
+
+
+def url_domain(url: str) -> str:
+    """The host of a URL, lower case, without a leading ``www.``."""
+    host = (urlsplit(url.strip()).hostname or "").lower().rstrip(".")
+    return host[4:] if host.startswith("www.") else host
+
+
+def is_blocked(url: str, blocked: frozenset[str] | None = None) -> bool:
+    """True if the URL's host is a blocked domain or one of its subdomains."""
+    host = url_domain(url)
+    blocked = blocked_domains() if blocked is None else blocked
+    return any(host == d or host.endswith("." + d) for d in blocked)
+
+
+def _check_citation_table(res: _Resource, frame: pd.DataFrame) -> None:
+    blocked = blocked_domains()
+    for i, url in enumerate(frame["url"], start=1):
+        if is_blocked(url, blocked):
+            raise DataError(res.path, i, "url", f"{url_domain(url)} is a content farm, scraper or unofficial text "
+                            f"(listed in datasets/{BLOCKED_DOMAINS_FILE}): cite the original publisher instead")
+
+
+def _attach_citations(res: _Resource, frame: pd.DataFrame) -> pd.DataFrame:
+    """Check that every row of a cited resource has a citation and every citation a row, then add the derived
+    columns ``source_url`` (URLs, best kind first, joined by `` | ``) and ``cited_by`` (original publishers)."""
+    spec = _citation_spec(res.package)
+    if spec is None or res.name not in spec[1]:
+        return frame
+    cit_name, cites = spec
+    cit_res = _resource(res.package, cit_name)
+    cit = _cached(str(res.package), cit_name)
+    idcol = cites[res.name]
+    ids = list(frame[idcol].astype(str))
+    known = set(ids)
+    mine = cit[cit["resource"].astype(str) == res.name]
+    for i, rid in zip(mine.index, mine["row_id"].astype(str), strict=True):
+        if rid not in known:
+            raise DataError(cit_res.path, i + 1, "row_id", f"no {res.name} row has {idcol} '{rid}'")
+    rank = {k: n for n, k in enumerate(CITATION_KINDS)}
+    ordered = mine.assign(_rank=mine["kind"].astype(str).map(rank), _line=range(len(mine)))
+    ordered = ordered.sort_values(["row_id", "_rank", "_line"], kind="stable")
+    urls: dict[str, list[str]] = {}
+    publishers: dict[str, list[str]] = {}
+    for rid, group in ordered.groupby("row_id", sort=False, observed=True):
+        urls[str(rid)] = list(group["url"].astype(str))
+        publishers[str(rid)] = list(dict.fromkeys(group["publisher"].astype(str)))
+        if (group["kind"].astype(str) == "aggregator").all() and group["note"].isna().all():
+            raise DataError(cit_res.path, int(group.index[0]) + 1, "note",
+                            f"{res.name} row '{rid}' is cited only by aggregators: say in 'note' why no better "
+                            "source was found")
+    for i, rid in enumerate(ids, start=1):
+        if rid not in urls:
+            raise DataError(res.path, i, idcol, f"'{rid}' has no citation in {cit_res.path.name}: every row needs one")
+    frame = frame.copy()
+    frame["source_url"] = pd.Series([SOURCE_SEPARATOR.join(urls[r]) for r in ids], dtype="string",
+                                    index=frame.index)
+    frame["cited_by"] = pd.Series(["; ".join(publishers[r]) for r in ids], dtype="string", index=frame.index)
+    return frame
+
+
 @lru_cache(maxsize=64)
-def _cached_at(package: str, name: str, mtime: float) -> pd.DataFrame:
-    return _read(_resource(Path(package), name))
+def _cached_at(package: str, name: str, mtime: tuple[float, ...]) -> pd.DataFrame:
+    res = _resource(Path(package), name)
+    frame = _read(res)
+    spec = _citation_spec(res.package)
+    if spec is not None and name == spec[0]:
+        _check_citation_table(res, frame)
+    return _attach_citations(res, frame)
+
+
+def _mtime(path: Path) -> float:
+    return path.stat().st_mtime if path.exists() else 0.0
 
 
 def _cached(package: str, name: str) -> pd.DataFrame:
     res = _resource(Path(package), name)
-    mtime = res.path.stat().st_mtime if res.path.exists() else 0.0
-    return _cached_at(package, name, mtime)
+    stamps = [_mtime(res.path), _mtime(res.package / "datapackage.json"), _mtime(data_dir() / BLOCKED_DOMAINS_FILE)]
+    spec = _citation_spec(res.package)
+    if spec is not None and name in spec[1]:
+        stamps.append(_mtime(_resource(res.package, spec[0]).path))
+    return _cached_at(package, name, tuple(stamps))
 
 
 def load_table(package: str, resource: str, base: Path | None = None) -> pd.DataFrame:
@@ -254,6 +362,16 @@ def load_timeline(case: str = DEFAULT_CASE) -> pd.DataFrame:
 def load_evidence(case: str = DEFAULT_CASE) -> pd.DataFrame:
     """Published aggregate figures of independent analyses (``evidence.csv``)."""
     return load_table(case, "evidence")
+
+
+def load_citations(package: str = DEFAULT_CASE) -> pd.DataFrame:
+    """Who said each row's facts and where it was read (``citations.csv``): one row per citation, with the
+    cited ``resource`` and ``row_id``, the ``url`` read, the original ``publisher``, its ``kind``
+    (:data:`CITATION_KINDS`) and, when the page is a copy, what it copies (``copy_of``)."""
+    spec = _citation_spec(data_dir() / package)
+    if spec is None:
+        raise DataError(data_dir() / package / "datapackage.json", None, None, "this package keeps no citations table")
+    return load_table(package, spec[0])
 
 
 def load_jurisdictions() -> pd.DataFrame:

@@ -486,14 +486,9 @@ FIGURES_USED = ("x_revenue_2024", "xai_segment_revenue_2025", "spacex_revenue_20
 
 
 def sources() -> pd.DataFrame:
-    """Every dataset row this model and the explorer rely on, with its source URLs (one row per URL)."""
-    rows = []
-    for rid in REGIMES_USED:
-        reg = regime(rid)
-        rows += [{"dataset": "legal/penalty_regimes.csv", "row": rid, "what": reg.article, "url": u}
-                 for u in reg.sources]
-    for fid in FIGURES_USED:
-        r = figure(fid)
-        rows += [{"dataset": "companies/figures.csv", "row": fid, "what": f"{r['company']}: {r['metric']} {r['year']}",
-                  "url": u} for u in split_sources(r["source_url"])]
-    return pd.DataFrame(rows)
+    """Every dataset row this model and the explorer rely on, with who said it and the page read (one row per
+    citation, best kind first)."""
+    from .sources import row_sources
+
+    return pd.concat([row_sources("legal", "penalty_regimes", REGIMES_USED),
+                      row_sources("companies", "figures", FIGURES_USED)], ignore_index=True)
