@@ -292,8 +292,8 @@ def a1() -> Book:
     b.md("""
     ## Sources
 
-    The data sets cite a source for every row: see the `source_url` columns of `datasets/grok-2026/responses.csv`
-    and `timeline.csv`.
+    Every row of the data sets is cited in `datasets/grok-2026/citations.csv`: who said it (the original publisher),
+    the kind of source and the page read. `aireg.sources.citation_table(resource="responses")` lists them.
     """)
     return b
 
@@ -310,7 +310,7 @@ def a2() -> Book:
     3. compare the EU Digital Services Act with the UK Online Safety Act (percentage vs. "greater of" floor);
     4. explain why the turnover that counts, and the currency, change the answer.
 
-    **Time needed.** 30-40 minutes. **Prerequisites.** Lesson 02 (the legal toolbox) and Python functions.
+    **Time needed.** 30-40 minutes. **Prerequisites.** Lesson 03 (DSA enforcement) and Python functions.
     **Points.** 16 (12 autograded, 4 graded by hand).
     """)
     b.md(HOW_TO)
@@ -542,23 +542,29 @@ def a2() -> Book:
     b.md("""
     ## Question 6: the X decision against the ceiling (4 points, graded by hand)
 
-    On 5 December 2025 the Commission fined X EUR 120 million (see the `dsa_74_1` summary). In **150-250 words**:
-    (a) what share of the Art. 74(1) ceiling this was under two turnover figures from `figures`
-    (`x_revenue_2024` and `xai_segment_revenue_2025`); say that they are USD figures and how you converted them;
-    (b) why the answer depends on which legal entity counts as "the provider"; (c) one way the UK regime differs.
+    On 5 December 2025 the Commission fined X EUR 120 million (see the `dsa_74_1` summary). Art. 74(1) caps a fine
+    at 6 % of the provider's worldwide annual turnover *in the preceding financial year*. In **150-250 words**:
+    (a) what share of that ceiling the fine was, using X's revenue for the right year (`x_revenue_2024`, at its
+    central and low values) converted with the kit's own exchange rate (`eur_usd_rate_2025_12_05`); say that the
+    figures are USD estimates and show the conversion; (b) why the answer depends on which legal entity counts as
+    "the provider", and how the GDPR's "undertaking" differs; (c) one way the UK regime differs.
     """)
     b.manual("a2-written", 4, """
-    A model answer. With X's 2024 revenue of about USD 2.7bn (contested; about EUR 2.5bn at an assumed
-    0.92 EUR/USD) the 6 % ceiling is about EUR 150m, so EUR 120m is roughly 80 % of it; with the xAI segment's
-    USD 3.2bn (2025, scope disputed) the ceiling is about EUR 177m and the fine about 68 %. The DSA counts the
-    provider's worldwide turnover, so grouping X with xAI or SpaceX raises the ceiling; the figures are
-    unaudited estimates. The UK ceiling is higher (10 %) and has a GBP 18m floor that matters for small services.
+    A model answer. A decision of December 2025 looks at the preceding financial year, 2024. X's 2024 revenue was
+    about USD 2.7bn (contested, unaudited, and including affiliate xAI income); at the kit's rate of 1.1667 USD per
+    EUR that is about EUR 2.31bn, so the 6 % ceiling is about EUR 139m and EUR 120m is about 86 % of it. At the low
+    estimate (USD 2.6bn, about EUR 2.23bn) the ceiling is about EUR 134m and the fine about 90 %. The DSA counts the
+    turnover of the provider itself ("its" turnover), so whether X alone or a wider group is the provider changes
+    the ceiling; under the GDPR, by contrast, the Court of Justice reads "undertaking" as the whole economic unit,
+    so a group's turnover sets the cap (C-807/21 Deutsche Wohnen; C-383/23 ILVA). The UK ceiling is the greater of
+    GBP 18m and 10 % of qualifying worldwide revenue, decided by Ofcom.
     """)
     b.md("""
     ## Sources
 
-    `datasets/legal/penalty_regimes.csv` (the `article` and `source_url` columns) and
-    `datasets/companies/figures.csv` (with its notes on contested figures).
+    `datasets/legal/penalty_regimes.csv` (the `article` column; each row cites its official text in
+    `datasets/legal/citations.csv`) and `datasets/companies/figures.csv` (with its notes on contested figures and its
+    citations in `datasets/companies/citations.csv`).
     """)
     return b
 
@@ -575,7 +581,7 @@ def a3() -> Book:
     3. separate sampling uncertainty from classifier error and selection bias;
     4. write a short, evidence-based policy memo.
 
-    **Time needed.** 35-40 minutes. **Prerequisites.** Lesson 03 (evidence) and proportions.
+    **Time needed.** 35-40 minutes. **Prerequisites.** Lesson 01 (section 2, the evidence) and proportions.
     **Points.** 19 (10 autograded, 9 graded by hand).
     """)
     b.md(HOW_TO)
@@ -627,8 +633,8 @@ def a3() -> Book:
         else:
             raise AssertionError(f"implied_count{bad} should raise ValueError")
     ### BEGIN HIDDEN TESTS
-    assert implied_count(0.00505, 20000) == 101
-    assert implied_count(0.53, 50000) == 26500
+    assert implied_count(0.005, 20000) == 100
+    assert implied_count(0.53, 20000) == 10600
     assert implied_count(0.0, 7) == 0 and implied_count(1.0, 7) == 7
     try:
         implied_count(-0.1, 10)
@@ -639,7 +645,8 @@ def a3() -> Book:
     ### END HIDDEN TESTS
     """)
     b.md("""
-    CCDH reported both a share (about 65 %) and an exact count (12,995 of 20,000): the published share is rounded.
+    CCDH published a share of "about 65 %" of its 20,000 sampled images: about 13,000 images, but the share is
+    rounded, so the count is too (Question 3).
 
     ## Question 2: a confidence interval (3 points)
 
@@ -663,8 +670,8 @@ def a3() -> Book:
     """)
     b.tests("a3-wilson-tests", 3, """
     \"\"\"wilson_interval: contains the observed share, stays within [0, 1].\"\"\"
-    low, high = wilson_interval(12995, 20000)
-    assert 0 <= low < 12995 / 20000 < high <= 1, f"the interval ({low}, {high}) should contain 12995/20000"
+    low, high = wilson_interval(13000, 20000)
+    assert 0 <= low < 13000 / 20000 < high <= 1, f"the interval ({low}, {high}) should contain 13000/20000"
     assert high - low < 0.02, "with 20,000 images the 95% interval is narrow (about +/- 0.7 points)"
     low0, high0 = wilson_interval(0, 50)
     assert low0 == 0 and 0 < high0 < 0.1, f"0 of 50: the interval starts at 0 but is not empty, got {(low0, high0)}"
@@ -675,7 +682,7 @@ def a3() -> Book:
         c = (p + z * z / (2 * n)) / d
         h = z / d * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
         return c - h, c + h
-    for _k, _n, _z in [(101, 20000, 1.96), (3, 10, 1.96), (7, 7, 2.576), (450, 1000, 1.645)]:
+    for _k, _n, _z in [(100, 20000, 1.96), (3, 10, 1.96), (7, 7, 2.576), (450, 1000, 1.645)]:
         _got, _want = wilson_interval(_k, _n, _z), _w(_k, _n, _z)
         assert math.isclose(_got[0], max(0.0, _want[0]), abs_tol=1e-9) and math.isclose(_got[1], min(1.0, _want[1]), abs_tol=1e-9)
     assert wilson_interval(5, 10, 2.576)[1] > wilson_interval(5, 10)[1]
@@ -764,10 +771,12 @@ def a3() -> Book:
     """)
     b.manual("a3-limits", 3, """
     A model answer. The Wilson interval covers only random sampling error. (1) Selection: AI Forensics sampled
-    posts mentioning Grok over one week, CCDH a sample of 20,000 images; neither is a random sample of all Grok
-    output, so the share may differ in other weeks or for images never posted. (2) Measurement: the labels come
-    from automated classifiers (Gemini) whose errors are unknown, and "appeared minor" is an estimate from
-    appearance. (3) Reporting: shares are rounded and sample sizes approximate ("about 50,000").
+    about 20,000 images from posts mentioning Grok over one week, CCDH 20,000 posts with images over eleven days;
+    neither is a random sample of all Grok output, so the share may differ in other weeks or for images never
+    posted. (2) Measurement: AI Forensics' labels come from an automated classifier (Gemini) whose errors are
+    unknown; CCDH's "likely children" were judged by human reviewers; either way "appeared minor" is an estimate
+    from appearance. (3) Reporting: shares are rounded, and sample sizes are approximate and given in different
+    units (about 20,000 images drawn from about 50,000 posts).
     """)
     b.md("""
     ## Question 6: a policy memo (6 points, graded by hand)
@@ -778,16 +787,20 @@ def a3() -> Book:
     evidence the regulator should request from the platform).
     """)
     b.manual("a3-memo", 6, """
-    A model answer outline: the problem (two independent studies find a majority of sampled Grok images
-    sexualised: CCDH 65 % of 20,000, 95 % CI about 64-66 %; AI Forensics 53 % minimal attire of about 50,000);
-    the scale (NYT estimate of at least 1.8 million); limits (non-random samples, classifier labels, rounding);
-    recommendation: interim measures are proportionate given the harm to identifiable people and minors, plus a
-    request for the platform's own generation logs and classifier audits under DSA Art. 40.
+    A model answer outline: the problem (two independent studies measure different categories: CCDH found 65 % of
+    20,000 sampled images sexualised, 95 % CI about 64-66 %; AI Forensics found 53 % of about 20,000 images
+    showed minimal attire, a narrower category that is not the same as "sexualised"); the scale (NYT: at least
+    1.8 million sexualised images of women in nine days); limits (non-random samples, classifier or reviewer
+    labels, rounding); recommendation: interim measures under Art. 70 require a prima facie finding of
+    infringement and urgency due to a risk of serious damage, which the evidence can support; request the
+    platform's generation logs and classifier audits with a request for information (Art. 67) or an inspection
+    (Art. 69). (Art. 40 gives vetted researchers data access; it is not the tool for proceedings.)
     """)
     b.md("""
     ## Sources
 
-    `datasets/grok-2026/evidence.csv`: each row's `source_url` column lists the published study or report.
+    `datasets/grok-2026/evidence.csv`; `datasets/grok-2026/citations.csv` names who published each study and where
+    it was read (`aireg.sources.citation_table(resource="evidence")`).
     """)
     return b
 

@@ -101,7 +101,7 @@ def test_extra_column_is_named(data_copy):
 def test_short_row_is_named(data_copy):
     path = data_copy / "grok-2026" / "responses.csv"
     _rewrite(path, lambda rows: rows[5].pop())
-    with pytest.raises(DataError, match=r"row 5 \(line 6\): has 11 values, the header has 12"):
+    with pytest.raises(DataError, match=r"row 5 \(line 6\): has 10 values, the header has 11"):
         aireg.load_responses()
 
 
@@ -241,7 +241,7 @@ def test_aggregator_only_row_must_say_why(data_copy):
                 r[head.index("kind")], r[head.index("note")] = "aggregator", ""
     _rewrite(path, edit)
     with pytest.raises(DataError, match=rf"row '{rid}' is cited only by aggregators: say in 'note' why"):
-        aireg.load_table("grok-2026", rows[1][0])
+        aireg.data.load_table("grok-2026", rows[1][0])
 
     def explain(rows):
         for r in rows[1:]:
@@ -249,7 +249,7 @@ def test_aggregator_only_row_must_say_why(data_copy):
                 r[head.index("note")] = "only a reprint of the original survives"
                 break
     _rewrite(path, explain)
-    assert len(aireg.load_table("grok-2026", rows[1][0]))
+    assert len(aireg.data.load_table("grok-2026", rows[1][0]))
 
 
 def test_cross_package_foreign_key_is_checked_by_name(data_copy):

@@ -154,20 +154,21 @@ def test_suspension_cost_is_linear_in_days(days, revenue, users):
 def test_turnover_scenarios_come_from_figures_csv():
     figures = load_company_figures().set_index("figure_id")
     scenarios = enf.turnover_scenarios()
-    assert [s.key for s in scenarios] == ["x_alone", "xai_x_group", "spacex_group"]
+    assert [s.key for s in scenarios] == ["x_alone", "spacex_group"]
     for s in scenarios:
         (fid,) = s.figure_ids
         assert s.central == figures.loc[fid, "value_central"]
         assert s.low <= s.central <= s.high
         assert s.contested == bool(figures.loc[fid, "contested"])
         assert s.sources and all(u.startswith("http") for u in s.sources)
-    assert scenarios[0].central < scenarios[1].central < scenarios[2].central
+    assert scenarios[0].central < scenarios[1].central
 
 
 def test_company_figures_used_by_the_model():
     amount, currency = enf.x_dsa_fine_2025()
     assert (amount, currency) == (120_000_000, "EUR")
-    assert enf.eur_usd_rate() == pytest.approx(139.7 / 120, abs=1e-4)
+    # the rate implied by the conversion reported on the day (EUR 120m = about USD 140m)
+    assert enf.eur_usd_rate() == pytest.approx(140 / 120, abs=1e-4)
     assert 0 < enf.eu_revenue_share() < 1
 
 

@@ -134,11 +134,13 @@ def test_sample_size_override_shows_the_effect_of_a_disputed_sample():
 def test_kit_data_ai_forensics_counts_and_disagreement():
     ev = aireg.load_evidence()
     table = published_figures(ev).set_index("evidence_id")
-    assert table.loc["aif-minimal-attire", "implied_count"] == pytest.approx(0.53 * 50_000)
-    assert table.loc["aif-appeared-minor", "implied_count"] == pytest.approx(0.02 * 0.53 * 50_000)
+    # the shares are of about 20,000 images; 50,000 counts the posts they were drawn from
+    assert table.loc["aif-minimal-attire", "implied_count"] == pytest.approx(0.53 * 20_000)
+    assert table.loc["aif-women", "implied_count"] == pytest.approx(0.81 * 0.53 * 20_000), "a share of a subset"
+    assert table.loc["aif-appeared-minor", "implied_count"] == pytest.approx(0.02 * 20_000)
     claims = sample_size_claims(ev, "AI Forensics")
     assert {50_000.0, 20_000.0} <= set(claims["sample_size"])
-    assert "more_than" in claims.set_index("sample_size").loc[20_000.0, "qualifier"]
+    assert "about" in claims.set_index("sample_size").loc[20_000.0, "qualifier"]
     nyt = sample_size_claims(ev, "The New York Times")
     assert list(nyt["sample_size"]) == [4_400_000.0], "a daily output figure is not a sample size"
     with pytest.raises(ValueError):
@@ -148,10 +150,12 @@ def test_kit_data_ai_forensics_counts_and_disagreement():
 def test_readable_and_compare_sample_sizes():
     ev = aireg.load_evidence()
     view = readable(published_figures(ev)).set_index("figure")
-    assert view.loc["aif-appeared-minor", "implied count"] == "530"
+    assert view.loc["aif-appeared-minor", "implied count"] == "400"
+    assert view.loc["aif-women", "implied count"] == "8,586"
     assert view.loc["aif-appeared-minor", "share if rounded"] == "1.50% to 2.50%"
     assert view.loc["ccdh-sexualised-total", "published count"] == "3,000,000 images (about)"
-    assert view.loc["aif-public-figures", "published count"] == "350 people (more than)"
+    assert view.loc["aif-public-figures", "published count"] == "", "an unverified count is not shown"
+    assert view.loc["oh-rate-per-hour", "published count"] == "6,700 images per hour (about)"
     both = compare_sample_sizes(ev, "AI Forensics")
     minor = both[both["figure"] == "aif-appeared-minor"].set_index("sample size")
-    assert minor.loc["50,000", "implied count"] == "530" and minor.loc["20,000", "implied count"] == "212"
+    assert minor.loc["50,000", "implied count"] == "1,000" and minor.loc["20,000", "implied count"] == "400"

@@ -43,7 +43,7 @@ def test_preflight_fails_when_a_file_misses_its_source_target(data_copy):
 
 def test_preflight_names_a_broken_dataset(data_copy):
     path = data_copy / "grok-2026" / "responses.csv"
-    path.write_text(path.read_text().replace("2026-01-12", "2026-13-12", 1))
+    path.write_text(path.read_text().replace(",2026-01-12,", ",2026-13-12,", 1))
     out = subprocess.run(SCRIPT, capture_output=True, text=True, timeout=120)
     assert out.returncode == 1
     assert "FAIL  datasets:" in out.stdout and "responses.csv" in out.stdout and "column 'date'" in out.stdout

@@ -18,10 +18,11 @@ TARGETS = {"grok-2026/responses.csv": 0.0, "grok-2026/evidence.csv": 0.0, "legal
            "grok-2026/timeline.csv": 0.10, "companies/figures.csv": 0.10}
 
 WIRE_HOSTS = ("reuters.com", "afp.com", "apnews.com", "ptinews.com", "bernama.com", "antaranews.com", "yna.co.kr",
-              "kyodonews.net", "ansa.it", "dpa.com", "efe.com", "agenceurope.eu", "ianslive.in", "aninews.in")
+              "kyodonews.net", "ansa.it", "dpa.com", "efe.com", "agenceurope.eu", "ianslive.in", "aninews.in",
+              "tass.com", "news.cn", "xinhuanet.com")
 OFFICIAL_LEGAL_HOSTS = ("eur-lex.europa.eu", "legislation.gov.uk", "irishstatutebook.ie", "revisedacts.lawreform.ie",
                         "legifrance.gouv.fr", "congress.gov", "govinfo.gov", "federalregister.gov", "ecfr.gov",
-                        "curia.europa.eu")
+                        "curia.europa.eu", "austlii.edu.au")
 
 
 def test_report_covers_every_cited_file():
@@ -58,11 +59,15 @@ def test_copies_say_what_they_copy(package):
 
 
 def test_every_legal_row_cites_its_official_text():
+    """Each legal row cites the text on an official site (or a legal information institute's verbatim copy);
+    where no such page could be read, a citation says so instead of pretending."""
     cit = load_citations("legal")
     for regime_id in aireg.load_penalty_regimes()["regime_id"]:
-        mine = cit[(cit["row_id"] == regime_id) & (cit["kind"] == "primary")]
-        hosts = [url_domain(u) for u in mine["url"]]
-        assert any(h.endswith(OFFICIAL_LEGAL_HOSTS) for h in hosts), f"{regime_id}: no official text cited ({hosts})"
+        mine = cit[cit["row_id"] == regime_id]
+        hosts = [url_domain(u) for u in mine.loc[mine["kind"] == "primary", "url"]]
+        official = any(h.endswith(OFFICIAL_LEGAL_HOSTS) for h in hosts)
+        said_so = mine["note"].fillna("").str.contains("official text was not found").any()
+        assert official or said_so, f"{regime_id}: no official text cited ({hosts}) and no note saying why"
 
 
 def test_eu_acts_cited_by_eli():
@@ -78,6 +83,20 @@ def test_status_as_of_on_every_row_that_can_change():
     assert (live["status_as_of"] >= live["date"]).all()
 
 
+def _set_status_as_of(path, response_id, value):
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    col = rows[0].index("status_as_of")
+    for r in rows[1:]:
+        if r[0] == response_id:
+            r[col] = value
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    path.write_text(buf.getvalue(), encoding="utf-8")
+
+
 def test_data_currency_is_computed_from_the_data(data_copy):
     c = sources.data_currency()
     r = aireg.load_responses()
@@ -87,23 +106,15 @@ def test_data_currency_is_computed_from_the_data(data_copy):
     banner = sources.currency_banner()
     assert f"Data verified to {c.verified_to.day} {c.verified_to:%B %Y}" in banner
     # an older check on one row moves the line
-    path = data_copy / "grok-2026" / "responses.csv"
-    text = path.read_text(encoding="utf-8")
-    rid = live["response_id"].iloc[0]
-    lines = [ln.replace(f",{live['status_as_of'].iloc[0]:%Y-%m-%d},", ",2026-07-01,", 1) if ln.startswith(rid + ",")
-             else ln for ln in text.splitlines()]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _set_status_as_of(data_copy / "grok-2026" / "responses.csv", live["response_id"].iloc[0], "2026-07-01")
     assert sources.data_currency().verified_to == date(2026, 7, 1)
+    assert "Data verified to 1 July 2026" in sources.currency_banner()
 
 
 def test_data_currency_refuses_a_missing_check(data_copy):
-    path = data_copy / "grok-2026" / "responses.csv"
-    live = aireg.load_responses().query("status == 'open'")
-    rid, when = live["response_id"].iloc[0], f"{live['status_as_of'].iloc[0]:%Y-%m-%d}"
-    text = "\n".join(ln.replace(f",{when},", ",,", 1) if ln.startswith(rid + ",") else ln
-                     for ln in path.read_text(encoding="utf-8").splitlines()) + "\n"
-    path.write_text(text, encoding="utf-8")
-    with pytest.raises(DataError, match=rf"{rid}.*status_as_of"):
+    rid = aireg.load_responses().query("status == 'open'")["response_id"].iloc[0]
+    _set_status_as_of(data_copy / "grok-2026" / "responses.csv", rid, "")
+    with pytest.raises(DataError, match=rf"{rid}.*status_as_of|status_as_of.*{rid}"):
         sources.data_currency()
 
 

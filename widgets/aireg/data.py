@@ -340,6 +340,11 @@ def _cached(package: str, name: str) -> pd.DataFrame:
     spec = _citation_spec(res.package)
     if spec is not None and name in spec[1]:
         stamps.append(_mtime(_resource(res.package, spec[0]).path))
+    for fk in res.schema.get("foreignKeys", []) + res.schema.get(PACKAGE_KEYS_PROPERTY, []):
+        ref = fk["reference"]
+        target = res.package.parent / ref["package"] if "package" in ref else res.package
+        if ref.get("resource") and ref["resource"] != name:
+            stamps.append(_mtime(_resource(target, ref["resource"]).path))
     return _cached_at(package, name, tuple(stamps))
 
 

@@ -351,10 +351,9 @@ class Scenario:
 _SCENARIOS = (
     ("x_alone", "X alone (2024 revenue estimate)", "x_revenue_2024",
      "X's own revenue from financials shown to investors; may include affiliate (xAI) income."),
-    ("xai_x_group", "Merged xAI/X group (xAI segment, 2025)", "xai_segment_revenue_2025",
-     "The xAI segment in SpaceX's S-1 appears to include X; its scope is disputed."),
-    ("spacex_group", "Wider Musk group: SpaceX incl. xAI and X (2025)", "spacex_revenue_2025",
-     "Counting the wider group's revenue for a fine on X's provider is argued, not settled."),
+    ("spacex_group", "Wider Musk group: SpaceX's own revenue (2025 expectation)", "spacex_revenue_musk_group",
+     "Counting a wider group's revenue for a fine on X's provider is argued, not settled: the DSA speaks of the "
+     "provider's own turnover, unlike the GDPR's 'undertaking'. SpaceX's figure excludes xAI and X."),
 )
 
 
@@ -481,7 +480,7 @@ def escalation_table() -> pd.DataFrame:
 
 
 REGIMES_USED = ("dsa_74_1", "dsa_74_2", "dsa_76", "dsa_70", "dsa_73_75", "dsa_51_3", "uk_osa_fine")
-FIGURES_USED = ("x_revenue_2024", "xai_segment_revenue_2025", "spacex_revenue_2025", "x_dsa_fine_2025",
+FIGURES_USED = ("x_revenue_2024", "spacex_revenue_musk_group", "x_dsa_fine_2025",
                 "eur_usd_rate_2025_12_05", "x_eu_mar_2025h1", "x_eu_mar_2025h2", "x_worldwide_mau_2025")
 
 

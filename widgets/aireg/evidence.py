@@ -1,8 +1,7 @@
 """From published shares to counts and confidence intervals (``datasets/grok-2026/evidence.csv``).
 
 Studies of the Grok case published *shares* ("53% of images showed minimal attire") of a *sample*
-("about 50,000 posts"), sometimes of a subset ("2% of the minimal-attire images appeared to show a
-minor"). This module turns them into implied counts and 95% confidence intervals, and says when a
+("about 20,000 images"), sometimes of a subset ("81% of the minimal-attire images showed women"). This module turns them into implied counts and 95% confidence intervals, and says when a
 qualifier ("more than half") makes the count a bound rather than an estimate.
 
 What the interval captures, and what it does not
@@ -115,8 +114,8 @@ def counts(evidence: pd.DataFrame, sample_size: dict[str, float] | None = None) 
 
     A row's ``base`` names what the share is a share *of*: ``all_images`` is the whole sample
     (``sample_size``); any other base (such as ``minimal_attire``) is the implied count of the row of the
-    same organisation whose ``measure`` is that base - so "2% of the minimal-attire images" multiplies the
-    minimal-attire count (0.53 x 50,000 = 26,500), not the sample. Rows with no share, no sample size or a
+    same organisation whose ``measure`` is that base - so "81% of the minimal-attire images" multiplies the
+    minimal-attire count (0.53 x 20,000 = 10,600), not the sample. Rows with no share, no sample size or a
     base that is not in the data (rates, "flagged images") get no implied count.
 
     ``sample_size`` optionally overrides the sample size per organisation (``{"AI Forensics": 20000}``), to
@@ -191,7 +190,7 @@ def published_figures(evidence: pd.DataFrame, confidence: float = 0.95,
     lower bound, ...), the Wilson interval of the share (``ci_low``/``ci_high``) and as counts
     (``ci_count_low``/``ci_count_high``), the range of shares that round to the published one, and a
     ``comment`` explaining rows without an interval. When a published share is missing but an exact
-    in-sample count is given (CCDH's 12,995 of 20,000), the share is computed from it.
+    in-sample count is given (say 12,995 of 20,000), the share is computed from it.
     """
     frame = counts(evidence, sample_size=sample_size)
     rows = []
@@ -251,8 +250,8 @@ _QUAL = {"more than": "more_than", "over": "more_than", "about": "about", "aroun
 def sample_size_claims(evidence: pd.DataFrame, organisation: str) -> pd.DataFrame:
     """Every sample size mentioned for ``organisation``: the ``sample_size`` column and those quoted in notes.
 
-    Sources disagree on some samples (AI Forensics: "50,000 tweets" per Computer Weekly vs "more than
-    20,000 images" in the kit's seed note). This lists each distinct claim with where it comes from, so
+    Sources describe some samples differently (AI Forensics: "about 20,000 images" per AFP, drawn from
+    "50,000 tweets" per Computer Weekly). This lists each distinct claim with where it comes from, so
     a lesson can show the disagreement instead of picking one silently. Only sentences of the notes that
     mention a sample are read (so "about 300,000 images a day" is not taken for a sample size).
     """
