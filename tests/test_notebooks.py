@@ -39,3 +39,7 @@ def test_executes_without_error_and_offline(path):
     nb = execute(path)
     assert error_outputs(nb) == []
     assert network_assets(nb) == [], "an output loads a script or stylesheet over the network"
+    if path in lesson_notebooks():
+        first = next(c for c in nb.cells if c.cell_type == "code")
+        shown = "".join(str(o.get("data", {}).get("text/html", "")) for o in first.outputs)
+        assert "Data verified to" in shown, "a lesson opens with the date its data were verified to"

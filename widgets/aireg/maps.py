@@ -105,10 +105,11 @@ NO_ACTION_COLOUR = "#e6e6e6"
 
 ROW_COLUMNS = [
     "code", "jurisdiction", "level", "action_type", "rank", "date", "actor", "legal_basis", "summary", "status",
-    "source_url", "n_actions", "first_date", "lifted_date", "history",
+    "status_as_of", "source_url", "cited_by", "n_actions", "first_date", "lifted_date", "history",
 ]
 _NEEDED = ("iso3", "date", "action_type")
-_OPTIONAL = ("jurisdiction", "level", "actor", "legal_basis", "summary", "status", "source_url")
+_OPTIONAL = ("jurisdiction", "level", "actor", "legal_basis", "summary", "status", "status_as_of", "source_url",
+             "cited_by")
 
 
 def action_rank(action_type: str) -> int:
@@ -195,13 +196,13 @@ def strongest_actions(responses: pd.DataFrame | None = None, as_of=None, since=N
     ``since`` ignores earlier rows; ``action_types`` keeps only those types. Among actions of equal strength the
     earliest wins (the date the jurisdiction first reached that level). EU rows are for ``EUU`` itself, never
     copied to member states. Columns: ``code, jurisdiction, level, action_type, rank, date, actor, legal_basis,
-    summary, status, source_url`` (of the strongest row), ``n_actions``/``first_date`` (all rows so far),
+    summary, status, status_as_of, source_url, cited_by`` (of the strongest row), ``n_actions``/``first_date`` (all rows so far),
     ``lifted_date`` (a later ``block_lifted`` after an ``access_block``, else NaT) and ``history`` (a list of
     ``(date, action_type, actor)`` so far). Sorted by code; empty (same columns) before the first action.
     """
     frame = _filter(_prepare(responses), as_of, since, action_types)
     keep = ("jurisdiction", "level", "action_type", "rank", "date", "actor", "legal_basis", "summary", "status",
-            "source_url")
+            "status_as_of", "source_url", "cited_by")
     groups: dict[str, list[dict]] = {}
     # Plain records, not a pandas groupby: this runs on every slider move (about 50 rows).
     for rec in frame.sort_values("date", kind="stable").to_dict("records"):
@@ -382,6 +383,11 @@ def _links(source_url: str) -> str:
     return ", ".join(parts) or "none given"
 
 
+def _as_of(row) -> str:
+    when = str(row.get("status_as_of") or "")[:10]
+    return f" (checked {_esc(when)})" if when else " (latest source)"
+
+
 def _popup_html(row, name: str) -> str:
     """The popup of one jurisdiction; every value from the data is HTML-escaped."""
     lifted = f" (lifted {_day(row['lifted_date'])})" if not pd.isna(row["lifted_date"]) else ""
@@ -396,8 +402,9 @@ def _popup_html(row, name: str) -> str:
         f"<p style='margin:2px 0'><b>Actor:</b> {_esc(row['actor'])}</p>"
         f"<p style='margin:2px 0'><b>Legal basis:</b> {_esc(row['legal_basis'])}</p>"
         f"<p style='margin:2px 0'>{_esc(row['summary'])}</p>"
-        f"<p style='margin:2px 0'><b>Status (latest source):</b> {_esc(row['status'])}</p>"
-        f"<p style='margin:2px 0'><b>Sources:</b> {_links(row['source_url'])}</p>"
+        f"<p style='margin:2px 0'><b>Status{_as_of(row)}:</b> {_esc(str(row['status']).replace('_', ' '))}</p>"
+        f"<p style='margin:2px 0'><b>Sources:</b> {_esc(row.get('cited_by') or '')}"
+        f"{' (' if row.get('cited_by') else ''}{_links(row['source_url'])}{')' if row.get('cited_by') else ''}</p>"
         f"<p style='margin:4px 0 0'><b>All actions so far ({int(row['n_actions'])}):</b></p>"
         f"<ul style='margin:0;padding-left:1.2em'>{history}</ul></div>"
     )

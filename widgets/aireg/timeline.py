@@ -111,6 +111,15 @@ def source_domains(cell: str) -> list[str]:
     return seen
 
 
+def cited_by(row: pd.Series) -> str:
+    """Who said a row's facts: the original publishers from the citations table (``cited_by``), or, for a frame
+    without it, the web domains of its ``source_url``."""
+    who = row.get("cited_by")
+    if isinstance(who, str) and who:
+        return who
+    return ", ".join(source_domains(row["source_url"]))
+
+
 def _wrap(text: str, width: int = 60) -> str:
     return "<br>".join(textwrap.wrap(html.escape(str(text)), width)) if text else ""
 
@@ -123,7 +132,7 @@ def hover_text(row: pd.Series) -> str:
     """The hover label of one timeline event: bold title, date, actor, wrapped summary and source domains."""
     return (f"<b>{_wrap(row['title'])}</b><br>{_when(row['date'], str(row.get('date_precision', 'day')))}"
             f" · {html.escape(str(row['actor']))}<br><br>{_wrap(row['summary'])}"
-            f"<br><br><i>Sources: {html.escape(', '.join(source_domains(row['source_url'])))}</i>")
+            f"<br><br><i>Sources: {_wrap(cited_by(row))}</i>")
 
 
 def case_trigger(timeline: pd.DataFrame) -> pd.Series:
@@ -200,7 +209,7 @@ def event_table(timeline: pd.DataFrame, ids: Iterable[str]) -> pd.DataFrame:
         "actor": rows["actor"].astype(str).to_list(),
         "title": rows["title"].astype(str).to_list(),
         "summary": rows["summary"].astype(str).to_list(),
-        "sources": [", ".join(source_domains(u)) for u in rows["source_url"]],
+        "sources": [cited_by(r) for _, r in rows.iterrows()],
     })
 
 
@@ -222,7 +231,7 @@ def response_table(responses: pd.DataFrame, iso3: str | Iterable[str], date=None
         "iso3": rows["iso3"].astype(str), "date": rows["date"].dt.strftime("%d %b %Y"),
         "action_type": rows["action_type"].astype(str), "actor": rows["actor"].astype(str),
         "summary": rows["summary"].astype(str),
-        "sources": [", ".join(source_domains(u)) for u in rows["source_url"]],
+        "sources": [cited_by(r) for _, r in rows.iterrows()],
     }).reset_index(drop=True)
 
 
@@ -234,8 +243,7 @@ def _iso(dates: pd.Series) -> list[str]:
 def _response_hover(row: pd.Series) -> str:
     return (f"<b>{html.escape(str(row['jurisdiction']))}: first action</b><br>{row['date']:%d %B %Y} · "
             f"{html.escape(str(row['actor']))}<br>Type: {str(row['action_type']).replace('_', ' ')}<br><br>"
-            f"{_wrap(row['summary'])}<br><br><i>Sources: {html.escape(', '.join(source_domains(row['source_url'])))}"
-            "</i>")
+            f"{_wrap(row['summary'])}<br><br><i>Sources: {_wrap(cited_by(row))}</i>")
 
 
 def timeline_figure(timeline: pd.DataFrame, responses: pd.DataFrame | None = None,
