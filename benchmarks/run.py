@@ -130,7 +130,7 @@ def explorer_cases() -> dict[str, Callable[[], list[float]]]:
                 return _time_changes(lambda v: setattr(w, "value", v), vals)
             return run
 
-        for attr in ("fine_rate", "days", "daily_rate", "suspension_days"):
+        for attr in ("fine_rate", "days", "daily_rate", "restriction_periods"):
             cases[f"dsa_explorer.{attr}"] = dsa(attr)
     try:
         from aireg.geoblock import geoblock_explorer

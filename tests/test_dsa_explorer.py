@@ -8,7 +8,7 @@ import time
 import pytest
 
 from aireg import enforcement as enf
-from aireg.dsa_explorer import TRACES, dsa_explorer, escalation_html
+from aireg.dsa_explorer import MAX_RESTRICTION_PERIODS, TRACES, dsa_explorer, procedure_html, restriction_html
 
 
 @pytest.fixture(scope="module")
@@ -23,11 +23,11 @@ def _reset(ex):
     ex.fine_rate.value = 1.0
     ex.daily_rate.value = 1.0
     ex.days.value = 180
-    ex.suspension_days.value = 14
+    ex.restriction_periods.value = 0
 
 
 def test_widgets_are_exposed(ex):
-    for name in ("turnover", "fine_rate", "days", "daily_rate", "suspension_days", "scenario", "figure", "panel",
+    for name in ("turnover", "fine_rate", "days", "daily_rate", "restriction_periods", "scenario", "figure", "panel",
                  "widget"):
         assert getattr(ex, name) is not None
     assert "aireg" in ex.widget._dom_classes
@@ -42,10 +42,12 @@ def test_slider_maxima_are_the_legal_ceilings(ex):
 
 def test_fine_slider_changes_figure_and_panel(ex):
     _reset(ex)
-    before_y, before_panel = list(ex.trace("exposure").y), ex.panel.value
+    before_y, before_panel = list(ex.trace("fine").y), ex.panel.value
+    accrued = list(ex.trace("accrued").y)
     ex.fine_rate.value = 4.0
-    assert ex.trace("exposure").y[0] == pytest.approx(0.04 * 2.7e9)
-    assert list(ex.trace("exposure").y) != before_y
+    assert ex.trace("fine").y[0] == pytest.approx(0.04 * 2.7e9)
+    assert list(ex.trace("fine").y) != before_y
+    assert list(ex.trace("accrued").y) == accrued, "the fine is never added to the periodic penalties"
     assert ex.panel.value != before_panel and "USD 108.0m" in ex.panel.value
 
 
@@ -53,11 +55,12 @@ def test_days_and_daily_rate_change_the_series(ex):
     _reset(ex)
     ex.days.value = 30
     ex.daily_rate.value = 5.0
-    y = ex.trace("exposure").y
-    assert len(y) == 31
-    assert y[-1] == pytest.approx(0.01 * 2.7e9 + 30 * 0.05 * 2.7e9 / 365)
-    assert "over 30 days" in ex.panel.value
-    assert "Days since" in ex.figure.layout.xaxis.title.text and ex.figure.layout.xaxis.range[1] == 30
+    y = ex.trace("accrued").y
+    assert len(y) == 31 and y[0] == 0
+    assert y[-1] == pytest.approx(30 * 0.05 * 2.7e9 / 365), "penalties only: no fine in the accrual"
+    assert "after 30 days" in ex.panel.value and "per day</b> until X complies" in ex.panel.value
+    assert "Art. 76(2)" in ex.panel.value and "not a second fine" in ex.panel.value
+    assert "Days of non-compliance" in ex.figure.layout.xaxis.title.text and ex.figure.layout.xaxis.range[1] == 30
 
 
 def test_scenario_changes_turnover_and_ceiling(ex):
@@ -88,16 +91,16 @@ def test_daily_penalty_above_the_ceiling_is_clamped(ex):
     ex.daily_rate.value = 7.5
     assert ex.daily_rate.value == pytest.approx(5.0)
     assert "Art. 76(1) caps periodic penalties at 5%" in ex.panel.value
-    assert max(ex.trace("exposure").y) <= max(ex.trace("legal_max").y) * (1 + 1e-12)
+    assert max(ex.trace("accrued").y) <= max(ex.trace("max_accrued").y) * (1 + 1e-12)
     _reset(ex)
 
 
 def test_negative_turnover_shows_a_message_not_a_traceback(ex):
     _reset(ex)
-    y = list(ex.trace("exposure").y)
+    y = list(ex.trace("accrued").y)
     ex.turnover.value = -3
     assert "Turnover cannot be negative" in ex.panel.value and "aireg-error" in ex.panel.value
-    assert list(ex.trace("exposure").y) == y  # the last valid chart stays
+    assert list(ex.trace("accrued").y) == y  # the last valid chart stays
     ex.turnover.value = 2.7
     assert "aireg-error" not in ex.panel.value
 
@@ -111,24 +114,48 @@ def test_reference_lines(ex):
     assert "Art. 74(1)" in ex.trace("fine_cap").name
 
 
-def test_suspension_slider(ex):
+def test_restriction_control_is_in_four_week_periods_and_national(ex):
     _reset(ex)
-    ex.suspension_days.value = 30
-    y = ex.trace("suspension").y
-    assert len(y) == 31 and y[-1] > y[0] == 0
-    assert "30 days would cut off" in ex.panel.value and "Art. 51(3)" in ex.panel.value
+    reg = enf.regime("dsa_51_3")
+    assert reg.max_duration_days == 28, "DSA Art. 51(3): the restriction lasts four weeks"
+    assert "Ireland" in ex.restriction_periods.description and "4-week" in ex.restriction_periods.description
+    assert "No restriction order" in ex.panel.value
+    ex.restriction_periods.value = 3
+    assert "84 days" in ex.panel.value and "not across the EU" in ex.panel.value
+    assert "2 further period(s) are extensions the court must have allowed" in ex.panel.value
+    ex.restriction_periods.value = MAX_RESTRICTION_PERIODS + 5  # past the control: clamped, never an EU-wide switch-off
+    assert ex.restriction_periods.value == MAX_RESTRICTION_PERIODS
+    assert "suspension in the eu" not in ex.panel.value.lower()
+    _reset(ex)
+
+
+def test_restriction_conditions_are_listed_in_order_with_the_discussion_question(ex):
+    _reset(ex)
+    page = restriction_html()
+    conds = enf.restriction_conditions()
+    import html as _html
+    positions = [page.index(_html.escape(str(c))) for c in conds["condition"]]
+    assert positions == sorted(positions)
+    assert "criminal offence involving a threat to the life or safety of persons" in page
+    assert "Discuss: Does Grok-generated" in page
+    assert "management body" in page and "four weeks" in page
+    assert "at least two weeks" not in page, "the Coordinator's own consultation does not apply on a Commission request"
+    assert "at least two weeks" in restriction_html(on_commission_request=False)
+    assert page in ex.panel.value
 
 
 def test_panel_names_the_articles(ex):
     _reset(ex)
-    for article in ("Art. 74(1)", "Art. 74(2)", "Art. 76(1)", "Art. 51(3)", "OSA 2023 Sch. 13"):
+    for article in ("Art. 74(1)", "Art. 74(2)", "Art. 74(4)", "Art. 76(1)", "Art. 76(2)", "Art. 51(3)", "Art. 82(1)",
+                    "OSA 2023 Sch. 13", "C-807/21"):
         assert article in ex.panel.value
 
 
-def test_escalation_html_lists_every_step():
-    page = escalation_html()
-    for step in enf.escalation_path():
-        assert step.article in page
+def test_procedure_html_lists_every_step():
+    page = procedure_html()
+    for step in enf.dsa_procedure():
+        assert step.article in page and step.title in page
+    assert "not a ladder" in page
 
 
 def test_median_callback_time_is_under_50_ms(ex, capsys):

@@ -83,12 +83,36 @@ def test_fixed_amount_refuses_another_currency():
         enf.ceiling(1e9, "uk_osa_fine", currency="USD")
 
 
-def test_exposure_series():
-    frame = enf.exposure(1e9, 0.06, 0.05, 10)
+def test_penalty_accrual_is_penalties_only_and_coercive():
+    """Periodic penalties accrue per day of non-compliance; a fine is never part of the series (Art. 76)."""
+    frame = enf.penalty_accrual(1e9, 0.05, 10)
+    assert list(frame.columns) == ["day", "accrued", "max_accrued"]
     assert list(frame["day"]) == list(range(11))
-    assert frame["total"].iloc[0] == pytest.approx(60_000_000)
-    assert frame["total"].iloc[-1] == pytest.approx(60_000_000 + 10 * 0.05 * 1e9 / 365)
-    assert (frame["total"] <= frame["max_total"] * (1 + 1e-12)).all()
+    assert frame["accrued"].iloc[0] == 0
+    assert frame["accrued"].iloc[-1] == pytest.approx(10 * 0.05 * 1e9 / 365)
+    assert (frame["accrued"] <= frame["max_accrued"] * (1 + 1e-12)).all()
+    assert "compel" in enf.regime("dsa_76").summary and "Art. 76(2)" in enf.regime("dsa_76").summary
+
+
+def test_restriction_order_in_four_week_periods():
+    """DSA Art. 51(3): four weeks, extendable in periods of the same length; national scope; never partial periods."""
+    assert enf.restriction_order(0).days == 0
+    one, three = enf.restriction_order(1), enf.restriction_order(3)
+    assert (one.days, one.extensions) == (28, 0) and (three.days, three.extensions) == (84, 2)
+    assert "Ireland" in one.scope and "court" in one.decided_by
+    for bad in (1.5, -1, "two", True):
+        with pytest.raises(ValueError, match=r"Art\. 51\(3\).*whole"):
+            enf.restriction_order(bad)
+
+
+def test_restriction_conditions_in_order_with_the_decisive_one():
+    all_steps = enf.restriction_conditions(on_commission_request=False)
+    assert list(all_steps["order"]) == sorted(all_steps["order"])
+    route = enf.restriction_conditions()
+    assert len(route) == len(all_steps) - 1, "on a Commission request the Coordinator holds no consultation of its own"
+    decisive = route[route["condition"].str.contains("threat to the life or safety of persons")]
+    assert list(decisive["article"]) == ["DSA Art. 51(3)(b)"] and decisive["discussion_question"].notna().all()
+    assert route.iloc[0]["article"] == "DSA Art. 82(1)" and route["stage"].iloc[-1] in {"court", "coordinator"}
 
 
 # -- bad values ------------------------------------------------------------------------------------------------------
@@ -100,8 +124,8 @@ def test_exposure_series():
     (lambda: enf.fine(1e9, -0.01), "cannot be negative"),
     (lambda: enf.periodic_penalties(1e9, 0.06, 3), r"Art\. 76\(1\) caps this at 5%"),
     (lambda: enf.periodic_penalties(1e9, 0.01, -3), "Days of non-compliance cannot be negative"),
-    (lambda: enf.exposure(1e9, 0.01, 0.01, 2.5), "whole number"),
-    (lambda: enf.suspension_cost(-1, 1e9, 1e6), "cannot be negative"),
+    (lambda: enf.penalty_accrual(1e9, 0.01, 2.5), "whole number"),
+    (lambda: enf.penalty_accrual(1e9, 0.01, -1), "cannot be negative"),
     (lambda: enf.fine_cap(float("nan")), "finite"),
     (lambda: enf.fine_cap("lots"), "must be a number"),
     (lambda: enf.regime("nope"), "No penalty regime"),
@@ -124,13 +148,13 @@ def test_no_penalty_exceeds_its_ceiling(turnover, rate, daily, days):
 
 
 @settings(max_examples=100, deadline=None)
-@given(turnover=TURNOVER, rate=FINE_RATE, daily=DAILY_RATE, days=st.integers(0, 800), extra=st.integers(0, 400))
-def test_exposure_grows_monotonically_with_days(turnover, rate, daily, days, extra):
-    frame = enf.exposure(turnover, rate, daily, days + extra)
-    assert frame["total"].is_monotonic_increasing
-    shorter = enf.exposure(turnover, rate, daily, days)
-    assert shorter["total"].iloc[-1] <= frame["total"].iloc[-1]
-    assert (frame["total"] <= frame["max_total"] * (1 + 1e-12) + 1e-6).all()
+@given(turnover=TURNOVER, daily=DAILY_RATE, days=st.integers(0, 800), extra=st.integers(0, 400))
+def test_accrual_grows_monotonically_with_days(turnover, daily, days, extra):
+    frame = enf.penalty_accrual(turnover, daily, days + extra)
+    assert frame["accrued"].is_monotonic_increasing
+    shorter = enf.penalty_accrual(turnover, daily, days)
+    assert shorter["accrued"].iloc[-1] <= frame["accrued"].iloc[-1]
+    assert (frame["accrued"] <= frame["max_accrued"] * (1 + 1e-12) + 1e-6).all()
 
 
 @settings(max_examples=200, deadline=None)
@@ -140,12 +164,11 @@ def test_caps_scale_linearly_with_turnover(turnover, k):
         assert cap(k * turnover) == pytest.approx(k * cap(turnover), rel=1e-9, abs=1e-6)
 
 
-@settings(max_examples=100, deadline=None)
-@given(days=st.floats(0, 1000), revenue=st.floats(0, 1e11), users=st.floats(0, 1e9))
-def test_suspension_cost_is_linear_in_days(days, revenue, users):
-    cost = enf.suspension_cost(days, revenue, users)
-    assert cost.revenue_lost == pytest.approx(revenue / 365 * days)
-    assert cost.user_days_lost == pytest.approx(users * days)
+@settings(max_examples=50, deadline=None)
+@given(periods=st.integers(0, 50))
+def test_restriction_days_are_whole_four_week_periods(periods):
+    order = enf.restriction_order(periods)
+    assert order.days == 28 * periods and order.days % 7 == 0
 
 
 # -- scenarios, company figures and the escalation path -------------------------------------------------------------
@@ -172,13 +195,16 @@ def test_company_figures_used_by_the_model():
     assert 0 < enf.eu_revenue_share() < 1
 
 
-def test_escalation_path_in_order_with_articles():
-    steps = enf.escalation_path()
+def test_procedure_is_not_a_ladder_and_names_its_articles():
+    steps = enf.dsa_procedure()
     arts = [s.article for s in steps]
-    assert arts == ["DSA Art. 67", "DSA Art. 66", "DSA Art. 70", "DSA Arts. 73 and 74(1)", "DSA Art. 75",
-                    "DSA Art. 76", "DSA Art. 51(3) with Art. 82(1)"]
+    for needed in ("DSA Art. 67", "DSA Art. 69", "DSA Art. 66", "DSA Art. 70", "DSA Art. 71", "DSA Arts. 73(2) and 79",
+                   "DSA Arts. 73 and 74(1)", "DSA Art. 75", "DSA Art. 76", "DSA Art. 51(3) with Art. 82"):
+        assert needed in arts, needed
     by_article = {s.article: s for s in steps}
-    assert by_article["DSA Art. 70"].requires == _row("dsa_70")["requires"]
-    assert by_article["DSA Art. 51(3) with Art. 82(1)"].summary == _row("dsa_51_3")["summary"]
+    assert "Section 5" in by_article["DSA Art. 75"].requires
+    assert "without a finding of infringement" in by_article["DSA Art. 71"].summary
+    assert by_article["DSA Art. 76"].stage == "to_compel" and "not a second fine" in by_article["DSA Art. 76"].summary
+    assert by_article["DSA Arts. 73(2) and 79"].order < by_article["DSA Arts. 73 and 74(1)"].order
     assert all(s.requires and s.summary and s.decided_by for s in steps)
-    assert len(enf.escalation_table()) == len(steps)
+    assert len(enf.procedure_table()) == len(steps)

@@ -4,6 +4,11 @@ The explorer is a thin UI over :mod:`aireg.enforcement` (all arithmetic and ever
 datasets). Sliders stop at the legal ceiling read from ``penalty_regimes.csv``; a value set above it is clamped and
 the panel names the article. Bad input (a negative turnover typed into the box) gives a message, never a traceback.
 
+It keeps the law's distinctions visible: a fine (Art. 74) is a one-off sanction; periodic penalty payments
+(Art. 76) are coercive, accruing only until X complies with a decision, and are shown apart from the fine, never
+added to it; a restriction of access (Art. 51(3)) is a national court's order for four-week periods in one Member
+State, reached only through the conditions listed in ``access_restriction_conditions.csv``.
+
     from aireg.dsa_explorer import dsa_explorer
     dsa_explorer()
 """
@@ -20,12 +25,15 @@ from traitlets import validate
 from . import enforcement as enf
 from .theme import OKABE_ITO, projector
 
-__all__ = ["TRACES", "DSAExplorer", "dsa_explorer", "escalation_html", "money"]
+__all__ = ["TRACES", "DSAExplorer", "dsa_explorer", "money", "procedure_html", "restriction_html"]
 
 BN = 1e9
-TRACES = ("exposure", "fine_cap", "legal_max", "info_cap", "fine_2025", "turnover", "uk_osa", "suspension")
+TRACES = ("accrued", "max_accrued", "fine", "fine_cap", "info_cap", "fine_2025", "turnover", "uk_osa")
 """Keys of the figure's traces, in order (see :meth:`DSAExplorer.trace`)."""
 _ESTIMATES = ("low", "central", "high")
+MAX_RESTRICTION_PERIODS = 6
+"""How many four-week periods the restriction control offers. The DSA sets no maximum: the court sets the number of
+extensions in its order; the control stops at six periods (24 weeks) for display only."""
 
 
 def money(amount: float, currency: str = "USD") -> str:
@@ -57,41 +65,52 @@ class _CappedFloatSlider(w.FloatSlider):
         return min(max(value, self.min), self.max)
 
 
-def escalation_html() -> str:
-    """The DSA escalation path (:func:`aireg.enforcement.escalation_path`) as an HTML table."""
+def procedure_html() -> str:
+    """The DSA enforcement procedure (:func:`aireg.enforcement.dsa_procedure`) as an HTML table."""
     rows = "".join(
         f"<tr><td>{s.order}</td><td><b>{html.escape(s.title)}</b></td><td>{html.escape(s.article)}</td>"
-        f"<td>{html.escape(s.decided_by)}</td><td>{html.escape(s.requires)}</td></tr>"
-        for s in enf.escalation_path()
+        f"<td>{html.escape(enf.STAGE_WORDS.get(s.stage, s.stage))}</td><td>{html.escape(s.decided_by)}</td>"
+        f"<td>{html.escape(s.requires)}</td></tr>"
+        for s in enf.dsa_procedure()
     )
-    return ("<table class='aireg-escalation'><caption>The DSA escalation path for a very large online platform"
-            "</caption><thead><tr><th>#</th><th>Step</th><th>Article</th><th>Decided by</th><th>Requires</th>"
-            f"</tr></thead><tbody>{rows}</tbody></table>")
+    return ("<table class='aireg-procedure'><caption>The Commission's enforcement procedure for a very large online "
+            "platform: tools, not a ladder</caption><thead><tr><th>#</th><th>Step</th><th>Article</th><th>When</th>"
+            f"<th>Decided by</th><th>Requires</th></tr></thead><tbody>{rows}</tbody></table>")
+
+
+def restriction_html(on_commission_request: bool = True) -> str:
+    """The route to a temporary restriction of access, step by step, as an ordered HTML list with its articles
+    and the discussion question attached to the decisive condition."""
+    items = []
+    for r in enf.restriction_conditions(on_commission_request).itertuples():
+        question = (f"<br><i>Discuss: {html.escape(str(r.discussion_question))}</i>"
+                    if isinstance(r.discussion_question, str) and r.discussion_question else "")
+        items.append(f"<li><b>{html.escape(str(r.decided_by))}</b>: {html.escape(str(r.condition))} "
+                     f"<small>({html.escape(str(r.article))})</small>{question}</li>")
+    return "<ol class='aireg-restriction'>" + "".join(items) + "</ol>"
 
 
 class DSAExplorer:
     """The explorer's widgets and figure. Display it in a notebook, or drive it from Python in tests.
 
     Attributes: ``scenario`` (Dropdown), ``estimate`` (low/central/high), ``turnover`` (FloatText, USD bn),
-    ``fine_rate`` and ``daily_rate`` (percent sliders capped by Arts. 74(1) and 76(1)), ``days`` (days of
-    non-compliance), ``suspension_days``, ``figure`` (plotly FigureWidget), ``panel`` (HTML), ``widget`` (the box).
+    ``fine_rate`` and ``daily_rate`` (percent sliders capped by Arts. 74(1) and 76(1)), ``days`` (days until X
+    complies), ``restriction_periods`` (four-week periods of a court-ordered restriction in Ireland, 0 = none),
+    ``figure`` (plotly FigureWidget), ``panel`` (HTML), ``widget`` (the box).
     """
 
     def __init__(self, scenario: str = "x_alone", fine_rate: float = 1.0, days: int = 180,
-                 daily_rate: float = 1.0, suspension_days: int = 14, max_days: int = 730):
+                 daily_rate: float = 1.0, restriction_periods: int = 0, max_days: int = 730):
         self.fine_regime = enf.regime("dsa_74_1")
         self.info_regime = enf.regime("dsa_74_2")
         self.penalty_regime = enf.regime("dsa_76")
-        self.suspension_regime = enf.regime("dsa_51_3")
+        self.restriction_regime = enf.regime("dsa_51_3")
         self.uk_regime = enf.regime("uk_osa_fine")
         self.scenarios = {s.key: s for s in enf.turnover_scenarios()}
         if scenario not in self.scenarios:
             raise ValueError(f"Unknown scenario '{scenario}'; choose one of {', '.join(self.scenarios)}.")
         self.fine_2025, self.fine_2025_currency = enf.x_dsa_fine_2025()
         self.fx = enf.eur_usd_rate()
-        self.eu_share = enf.eu_revenue_share()
-        self.eu_users = float(enf.figure("x_eu_mar_2025h2")["value_central"])
-        self.x_revenue = self.scenarios["x_alone"].central
         self._notices: dict[str, str] = {}
         self._message = ""
 
@@ -108,31 +127,32 @@ class DSAExplorer:
             value=min(fine_rate, fine_max), min=0.0, max=fine_max, step=0.1, readout_format=".1f",
             description=f"Fine, % of turnover (max {fine_max:g}%)", style=style, layout=wide,
             continuous_update=True, on_clamp=self._clamped)
-        self.days = w.IntSlider(value=days, min=0, max=max_days, step=1, description="Days of non-compliance",
+        self.days = w.IntSlider(value=days, min=0, max=max_days, step=1, description="Days until X complies",
                                 style=style, layout=wide)
         daily_max = self.penalty_regime.rate * 100
         self.daily_rate = _CappedFloatSlider(
             value=min(daily_rate, daily_max), min=0.0, max=daily_max, step=0.1, readout_format=".1f",
             description=f"Daily penalty, % of avg. daily turnover (max {daily_max:g}%)", style=style,
             layout=wide, on_clamp=self._clamped)
-        susp_max = self.suspension_regime.max_duration_days or 120
-        self.suspension_days = w.IntSlider(value=min(suspension_days, susp_max), min=0, max=susp_max, step=1,
-                                           description="Suspension in the EU, days", style=style, layout=wide)
+        weeks = (self.restriction_regime.max_duration_days or 0) // 7
+        self.restriction_periods = w.IntSlider(
+            value=min(restriction_periods, MAX_RESTRICTION_PERIODS), min=0, max=MAX_RESTRICTION_PERIODS, step=1,
+            description=f"Restriction in Ireland, {weeks}-week periods (court order)", style=style, layout=wide)
         self._caps = {"fine_rate": self.fine_regime, "daily_rate": self.penalty_regime}
         self.log_scale = w.Checkbox(value=False, description="Logarithmic scale (small and large amounts together)",
                                     style={"description_width": "initial"}, indent=False)
 
-        self.figure = go.FigureWidget(data=self._traces(*self._inputs()), layout=self._layout())
+        self.figure = go.FigureWidget(data=self._traces(*self._inputs()[:4]), layout=self._layout())
         self.panel = w.HTML()
         controls = w.VBox([self.scenario, self.estimate, self.turnover, self.fine_rate, self.days, self.daily_rate,
-                           self.suspension_days, self.log_scale])
+                           self.restriction_periods, self.log_scale])
         self.widget = w.VBox([controls, self.figure, self.panel])
         self.widget.add_class("aireg")
 
         self.scenario.observe(self._on_scenario, names="value")
         self.estimate.observe(self._on_scenario, names="value")
         self.log_scale.observe(self._on_scale, names="value")
-        for box in (self.turnover, self.fine_rate, self.days, self.daily_rate, self.suspension_days):
+        for box in (self.turnover, self.fine_rate, self.days, self.daily_rate, self.restriction_periods):
             box.observe(self.update, names="value")
         self.update()
 
@@ -165,7 +185,7 @@ class DSAExplorer:
 
     def _inputs(self) -> tuple[float, float, float, int, int]:
         return (self.turnover.value * BN, self.fine_rate.value / 100, self.daily_rate.value / 100,
-                int(self.days.value), int(self.suspension_days.value))
+                int(self.days.value), int(self.restriction_periods.value))
 
     def update(self, change=None) -> None:
         """Recompute from the widgets' values and redraw the figure and the panel."""
@@ -173,9 +193,9 @@ class DSAExplorer:
             owner = change["owner"]
             if change["new"] < owner.max:
                 self._notices.pop(self._name(owner), None)
-        turnover, fine_rate, daily_rate, days, susp = self._inputs()
+        turnover, fine_rate, daily_rate, days, periods = self._inputs()
         try:
-            traces = self._traces(turnover, fine_rate, daily_rate, days, susp)
+            traces = self._traces(turnover, fine_rate, daily_rate, days)
         except ValueError as e:
             self._message = str(e)
             self.panel.value = self._error_html(str(e))
@@ -186,13 +206,14 @@ class DSAExplorer:
                 target.x, target.y = new.x, new.y
                 target.name = new.name
             self.figure.layout.title.text = self._title(days)
-            self.figure.layout.xaxis.range = [0, max(days, susp, 1)]
-        self.panel.value = self._panel_html(turnover, fine_rate, daily_rate, days, susp)
+            self.figure.layout.xaxis.range = [0, max(days, 1)]
+        self.panel.value = self._panel_html(turnover, fine_rate, daily_rate, days, periods)
 
     # -- figure ------------------------------------------------------------------------------------------------
 
     def _title(self, days: int) -> str:
-        return f"Exposure after {days} days: {self.scenarios[self.scenario.value].label}"
+        return (f"Periodic penalties until X complies ({days} days), beside a one-off fine: "
+                f"{self.scenarios[self.scenario.value].label}")
 
     def _on_scale(self, change=None) -> None:
         """Linear by default; a log axis shows the fine, the ceilings and the revenue side by side."""
@@ -203,8 +224,8 @@ class DSAExplorer:
         days = int(self.days.value)
         return go.Layout(
             title={"text": self._title(days)},
-            xaxis={"title": {"text": "Days since the non-compliance decision"},
-                   "range": [0, max(days, int(self.suspension_days.value), 1)]},
+            xaxis={"title": {"text": "Days of non-compliance after the date set in the penalty decision"},
+                   "range": [0, max(days, 1)]},
             yaxis={"title": {"text": "US dollars"}, "exponentformat": "B",
                    "rangemode": "tozero"},
             # The legend sits below the x-axis title; projector type needs more room for both.
@@ -214,25 +235,27 @@ class DSAExplorer:
             hovermode="x unified",
         )
 
-    def _traces(self, turnover: float, fine_rate: float, daily_rate: float, days: int, susp: int) -> list:
+    def _traces(self, turnover: float, fine_rate: float, daily_rate: float, days: int) -> list:
         if turnover < 0:
             raise ValueError("Turnover cannot be negative. Type an amount of zero or more, in billions of US "
                              "dollars (e.g. 2.7 for X's 2024 revenue estimate).")
-        series = enf.exposure(turnover, fine_rate, daily_rate, days)
-        end = max(days, susp, 1)
-        flat = [0, end]
+        series = enf.penalty_accrual(turnover, daily_rate, days)
+        flat = [0, max(days, 1)]
         fine_usd = self.fine_2025 * self.fx if self.fine_2025_currency == "EUR" else self.fine_2025
-        cost = enf.suspension_cost(susp, self.eu_share * turnover_for_suspension(self, turnover), self.eu_users)
         fr, ir, pr, uk = self.fine_regime, self.info_regime, self.penalty_regime, self.uk_regime
         line = go.Scatter
         return [
-            line(x=series["day"], y=series["total"], name="Exposure: fine + periodic penalties", mode="lines",
+            line(x=series["day"], y=series["accrued"], mode="lines",
+                 name=f"Periodic penalties accrued until X complies ({pr.article}; coercive, reducible under Art. 76(2))",
                  line={"color": OKABE_ITO["blue"], "width": 4}),
+            line(x=series["day"], y=series["max_accrued"], mode="lines",
+                 name=f"{pr.article} ceiling: {pr.percent} of average daily turnover per day",
+                 line={"color": OKABE_ITO["blue"], "width": 2, "dash": "dash"}),
+            line(x=flat, y=[enf.fine(turnover, fine_rate)] * 2, mode="lines",
+                 name=f"A one-off fine at {fine_rate * 100:.1f}% ({fr.article}), not added to the penalties",
+                 line={"color": OKABE_ITO["orange"], "width": 3}),
             line(x=flat, y=[enf.fine_cap(turnover)] * 2, name=f"{fr.article} ceiling: {fr.percent} of turnover",
                  mode="lines", line={"color": OKABE_ITO["vermillion"], "width": 2}),
-            line(x=series["day"], y=series["max_total"], mode="lines",
-                 name=f"Legal maximum: {fr.article} fine + {pr.article} penalties at {pr.percent}/day",
-                 line={"color": OKABE_ITO["vermillion"], "width": 2, "dash": "dash"}),
             line(x=flat, y=[enf.information_fine_cap(turnover)] * 2, mode="lines",
                  name=f"{ir.article} ceiling: {ir.percent} (information failures)",
                  line={"color": OKABE_ITO["reddish_purple"], "width": 2, "dash": "dot"}),
@@ -244,9 +267,6 @@ class DSAExplorer:
             line(x=flat, y=[uk.rate * turnover] * 2, mode="lines",
                  name=f"UK {uk.article}: {uk.percent} of revenue (GBP floor aside)",
                  line={"color": OKABE_ITO["bluish_green"], "width": 2, "dash": "longdash"}),
-            line(x=list(range(susp + 1)), y=[cost.revenue_per_day * d for d in range(susp + 1)], mode="lines",
-                 name=f"Lost EU revenue during a {susp}-day suspension (Art. 51(3), estimate)",
-                 line={"color": OKABE_ITO["orange"], "width": 3}),
         ]
 
     # -- panel -------------------------------------------------------------------------------------------------
@@ -256,17 +276,14 @@ class DSAExplorer:
                 f"padding:0.4em 0.8em'><b>Check the input:</b> {html.escape(message)}"
                 "<br>The chart still shows the last valid values.</div>")
 
-    def _panel_html(self, turnover: float, fine_rate: float, daily_rate: float, days: int, susp: int) -> str:
+    def _panel_html(self, turnover: float, fine_rate: float, daily_rate: float, days: int, periods: int) -> str:
         s = self.scenarios[self.scenario.value]
-        fr, ir, pr, sr, uk = (self.fine_regime, self.info_regime, self.penalty_regime, self.suspension_regime,
-                              self.uk_regime)
+        fr, ir, pr, uk = self.fine_regime, self.info_regime, self.penalty_regime, self.uk_regime
         amount = enf.fine(turnover, fine_rate)
         per_day = enf.periodic_penalty_per_day(turnover, daily_rate)
-        periodic = enf.periodic_penalties(turnover, daily_rate, days)
-        total = amount + periodic
+        accrued = enf.periodic_penalties(turnover, daily_rate, days)
         fine_usd = self.fine_2025 * self.fx
-        eu_revenue = self.eu_share * turnover_for_suspension(self, turnover)
-        cost = enf.suspension_cost(susp, eu_revenue, self.eu_users)
+        order = enf.restriction_order(periods)
         notices = "".join(
             f"<div class='aireg-notice' role='status' style='border-left:6px solid {OKABE_ITO['orange']};"
             f"padding:0.3em 0.8em;margin-bottom:0.4em'><b>Legal ceiling:</b> {html.escape(t)}</div>"
@@ -282,30 +299,41 @@ class DSAExplorer:
         contested = " Contested: whether this turnover counts for a fine on X's provider is disputed." \
             if s.contested else ""
         floor = uk.fixed_amount / uk.rate
+        if order.periods == 0:
+            restriction = ("No restriction order is set. Move the control to see what one would be, and read the "
+                           "conditions below: each must be met, in order, before a court may order it.")
+        else:
+            restriction = (f"{order.periods} period(s) of {order.period_days} days = <b>{order.days} days</b> of "
+                           f"restricted access in {html.escape(order.scope)}, not across the EU. The first period is "
+                           "the court's order; "
+                           + (f"the {order.extensions} further period(s) are extensions the court must have allowed "
+                              "and the Coordinator may use only while X has still not ended the infringement and "
+                              "access to lawful information is not unduly restricted."
+                              if order.extensions else "no extension is used."))
         items = [
             f"<b>Turnover used:</b> {money(turnover)}{typed}. Scenario <i>{html.escape(s.label)}</i>: sourced range "
             f"{money(s.low)} to {money(s.high)} ({s.year}; figures.csv <code>{', '.join(s.figure_ids)}</code>)."
-            f"{contested}",
-            f"<b>Fine ({fr.article}):</b> {fine_rate * 100:.1f}% x turnover = <b>{money(amount)}</b>. Ceiling: "
-            f"{fr.percent} of worldwide annual turnover in the preceding financial year = {money(enf.fine_cap(turnover))}"
-            f". For information failures {ir.article} allows up to {ir.percent} = "
+            f"{contested} The DSA caps a fine by the provider's own turnover (\"its\" turnover, {fr.article}); the "
+            "GDPR, by contrast, caps by the undertaking's, which the Court of Justice reads as the whole group "
+            "(C-807/21 <i>Deutsche Wohnen</i>; C-383/23 <i>ILVA</i>).",
+            f"<b>A fine ({fr.article}), one-off:</b> {fine_rate * 100:.1f}% x turnover = <b>{money(amount)}</b>. "
+            f"Ceiling: {fr.percent} of worldwide annual turnover in the preceding financial year = "
+            f"{money(enf.fine_cap(turnover))}; the amount follows the nature, gravity, duration and recurrence of the "
+            f"infringement (Art. 74(4)). For information failures {ir.article} allows up to {ir.percent} = "
             f"{money(enf.information_fine_cap(turnover))}.",
-            f"<b>Periodic penalties ({pr.article}):</b> {daily_rate * 100:.1f}% of average daily turnover "
-            f"(annual / {enf.DAYS_PER_YEAR} = {money(enf.average_daily_turnover(turnover))}) = {money(per_day)} per "
-            f"day; over {days} days = <b>{money(periodic)}</b>. Ceiling: {pr.percent} per day = "
-            f"{money(enf.periodic_penalty_cap_per_day(turnover))} per day.",
-            f"<b>Total exposure after {days} days:</b> <b>{money(total)}</b>"
-            + (f", {total / turnover:.0%} of one year's turnover" if turnover > 0 else "")
-            + (f", {total / fine_usd:.1f} times the December 2025 fine" if fine_usd > 0 else "") + ".",
+            f"<b>Periodic penalties ({pr.article}), to make X comply:</b> imposed by a separate decision to compel "
+            "compliance with a specific decision (to supply information, submit to an inspection, or comply with "
+            "interim measures, commitments or a non-compliance decision). At "
+            f"{daily_rate * 100:.1f}% of average daily turnover (annual / {enf.DAYS_PER_YEAR} = "
+            f"{money(enf.average_daily_turnover(turnover))}), non-compliance costs <b>{money(per_day)} per day</b> "
+            f"until X complies; after {days} days that is {money(accrued)}. Ceiling: {pr.percent} per day = "
+            f"{money(enf.periodic_penalty_cap_per_day(turnover))} per day. Once X complies the Commission may fix a "
+            "lower definitive amount (Art. 76(2)). This is not a second fine and is not added to one.",
             f"<b>December 2025 fine on X (Arts. 73 and 74(1)):</b> {money(self.fine_2025, self.fine_2025_currency)}"
-            f" = about {money(fine_usd)} at {self.fx:.4f} USD per EUR on 5 Dec 2025 "
-            f"(figures.csv <code>x_dsa_fine_2025</code>, <code>eur_usd_rate_2025_12_05</code>).",
-            f"<b>Suspension ({sr.article}):</b> a court-ordered, temporary, last-resort restriction of access. "
-            f"{susp} days would cut off about {_people(cost.users_cut_off)} EU recipients (X's H2 2025 report) and "
-            f"cost roughly {money(cost.revenue_lost)} of EU revenue ({money(cost.revenue_per_day)} per day), "
-            f"assuming the EU share of X's own revenue equals its share of users ({self.eu_share:.0%}; an estimate). "
-            + ("The maximum duration is not set in the data: the wording could not be checked."
-               if sr.max_duration_days is None else f"The data caps one order at {sr.max_duration_days} days."),
+            f" = about {money(fine_usd)} at {self.fx:.4f} USD per EUR "
+            f"(figures.csv <code>x_dsa_fine_2025</code>, <code>eur_usd_rate_2025_12_05</code>); X has appealed it.",
+            f"<b>Temporary restriction of access ({html.escape(order.article)}):</b> {restriction} It is ordered by "
+            f"{html.escape(order.decided_by)}." + restriction_html(),
             f"<b>UK alongside ({uk.article}, Ofcom):</b> the greater of {money(uk.fixed_amount, uk.currency)} and "
             f"{uk.percent} of qualifying worldwide revenue. The fixed floor only matters below "
             f"{money(floor, uk.currency)} of revenue; here {uk.percent} of the turnover used is "
@@ -315,14 +343,6 @@ class DSAExplorer:
         return (f"<div class='aireg-panel'>{notices}{at_cap_html}<ul>{lis}</ul>"
                 "<p style='color:#555'>Amounts are in US dollars, the currency of the revenue sources; the DSA "
                 "ceilings are percentages, so they apply in any currency. Only the EUR fine is converted.</p></div>")
-
-
-def turnover_for_suspension(explorer: DSAExplorer, turnover: float) -> float:
-    """Revenue exposed to an EU suspension: X's own revenue, not the group's (the restriction targets the service).
-
-    For the 'X alone' scenario this is the turnover used; for the group scenarios it is X's own central estimate.
-    """
-    return turnover if explorer.scenario.value == "x_alone" else explorer.x_revenue
 
 
 def dsa_explorer(**kwargs) -> DSAExplorer:

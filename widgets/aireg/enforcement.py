@@ -1,4 +1,4 @@
-"""What can Brussels do? A pure model of DSA enforcement: fines, periodic penalties, suspension, and the UK's OSA.
+"""What can Brussels do? A pure model of DSA enforcement: fines, periodic penalties, restriction of access, the UK's OSA.
 
 Every ceiling is read from ``datasets/legal/penalty_regimes.csv`` (never written into this code); every company
 figure (turnover scenarios, EU users, the December 2025 fine on X, the exchange rate) from
@@ -10,9 +10,12 @@ Legal basis (Regulation (EU) 2022/2065, the Digital Services Act, "DSA"):
   preceding financial year, in a non-compliance decision under Art. 73;
 - Art. 74(2): fines up to a smaller share (row ``dsa_74_2``) for information and inspection failures;
 - Art. 76(1): periodic penalty payments up to a share (row ``dsa_76``) of the *average daily* worldwide turnover of
-  the preceding financial year, per day, counted from a date set in the decision;
-- Art. 51(3) with Art. 82(1): as a last resort, a national judicial authority may order a temporary restriction of
-  access to the service (row ``dsa_51_3``).
+  the preceding financial year, per day, counted from a date set in the decision. They are **coercive**: imposed by
+  their own decision to compel compliance with a specific decision, and reducible once the provider complies
+  (Art. 76(2)). They are not added to a fine as a second punishment;
+- Art. 51(3) with Art. 82(1): as a last resort, on the Commission's request, the Digital Services Coordinator of
+  establishment (for X, Ireland's) may ask a national court to order a temporary restriction of access, under
+  conditions kept as data in ``datasets/legal/access_restriction_conditions.csv`` (row ``dsa_51_3``).
 
 UK Online Safety Act 2023, Sch. 13 para. 4(1): the greater of a fixed amount and a share of qualifying worldwide
 revenue (row ``uk_osa_fine``).
@@ -24,8 +27,9 @@ Conventions (documented computations, not law):
 - **Currency.** Rates apply to turnover in whatever currency it is stated; the kit's turnover figures are in USD, so
   computed ceilings are in USD. Only fixed amounts (the UK's GBP floor) are tied to a currency, and
   :func:`ceiling` refuses to mix them with turnover in another currency.
-- **Exposure over time.** The fine is counted on day 0 (the decision); periodic penalties accrue from day 1 for each
-  further day of non-compliance.
+- **Accrual.** Periodic penalties accrue for each day of non-compliance after the date set in the penalty decision
+  (day 1 is the first such day) until the provider complies; the result is what non-compliance would cost, at most,
+  before any reduction under Art. 76(2).
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from .data import data_dir, load_company_figures, load_penalty_regimes, split_sources
+from .data import data_dir, load_company_figures, load_penalty_regimes, load_table, split_sources
 
 __all__ = [
     "BASIS_WORDS",
@@ -44,14 +48,16 @@ __all__ = [
     "Regime",
     "Scenario",
     "Step",
-    "SuspensionCost",
+    "RestrictionOrder",
     "average_daily_turnover",
     "ceiling",
-    "escalation_path",
-    "escalation_table",
+    "dsa_procedure",
+    "procedure_table",
+    "restriction_conditions",
+    "restriction_order",
     "eu_revenue_share",
     "eur_usd_rate",
-    "exposure",
+    "penalty_accrual",
     "figure",
     "fine",
     "fine_cap",
@@ -61,7 +67,6 @@ __all__ = [
     "periodic_penalty_per_day",
     "regime",
     "sources",
-    "suspension_cost",
     "turnover_scenarios",
     "uk_osa_fine",
     "x_dsa_fine_2025",
@@ -273,31 +278,24 @@ def periodic_penalties(turnover: float, rate: float, days: float, regime_id: str
     return periodic_penalty_per_day(turnover, rate, regime_id) * days
 
 
-def exposure(turnover: float, fine_rate: float, daily_rate: float, days: int,
-             fine_regime: str = "dsa_74_1", penalty_regime: str = "dsa_76") -> pd.DataFrame:
-    """Cumulative financial exposure day by day: the Art. 74(1) fine on day 0 plus Art. 76(1) penalties from day 1.
+def penalty_accrual(turnover: float, daily_rate: float, days: int, regime_id: str = "dsa_76") -> pd.DataFrame:
+    """What non-compliance would cost, day by day, until the provider complies (DSA Art. 76(1)).
 
-    Returns a frame with one row per day ``0..days`` and columns ``day``, ``fine``, ``periodic`` (accumulated
-    penalties), ``total``, and the ceilings ``fine_cap`` and ``max_total`` (the fine cap plus the maximum daily
-    penalty for every day), so that ``total <= max_total`` on every row.
+    Periodic penalty payments are coercive: a separate decision sets a daily amount, from a date it appoints, to
+    compel compliance with a specific decision (an information request, an inspection, interim measures,
+    commitments or a non-compliance decision). They are not a second fine. Once the provider complies, the
+    Commission may fix the definitive amount lower (Art. 76(2)), so the accrued sum is a maximum, not a bill.
+
+    Returns one row per day ``0..days`` with ``day``, ``accrued`` (penalties at ``daily_rate`` for ``day`` days of
+    non-compliance) and ``max_accrued`` (the Art. 76(1) ceiling per day times ``day``); ``accrued <= max_accrued``.
     """
     days = _amount("Days of non-compliance", days)
     if days != int(days):
         raise ValueError("Days of non-compliance must be a whole number.")
-    n = int(days)
-    amount = fine(turnover, fine_rate, fine_regime)
-    per_day = periodic_penalty_per_day(turnover, daily_rate, penalty_regime)
-    cap, cap_day = fine_cap(turnover, fine_regime), periodic_penalty_cap_per_day(turnover, penalty_regime)
-    day = pd.RangeIndex(n + 1)
-    periodic = pd.Series(day, dtype="float64") * per_day
-    return pd.DataFrame({
-        "day": day,
-        "fine": amount,
-        "periodic": periodic,
-        "total": amount + periodic,
-        "fine_cap": cap,
-        "max_total": cap + pd.Series(day, dtype="float64") * cap_day,
-    })
+    day = pd.Series(range(int(days) + 1), dtype="float64")
+    per_day = periodic_penalty_per_day(turnover, daily_rate, regime_id)
+    cap_day = periodic_penalty_cap_per_day(turnover, regime_id)
+    return pd.DataFrame({"day": day.astype(int), "accrued": day * per_day, "max_accrued": day * cap_day})
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -396,42 +394,67 @@ def eu_revenue_share() -> float:
 
 
 # --------------------------------------------------------------------------------------------------------------------
-# Suspension (DSA Art. 51(3) with Art. 82(1))
+# Temporary restriction of access (DSA Art. 51(3) with Art. 82(1))
 # --------------------------------------------------------------------------------------------------------------------
+
+
+def restriction_conditions(on_commission_request: bool = True) -> pd.DataFrame:
+    """The steps and conditions before and after a court may restrict access to a very large platform, in order
+    (``datasets/legal/access_restriction_conditions.csv``, from DSA Arts. 82(1) and 51(3)).
+
+    ``on_commission_request=True`` keeps the steps of the route the Grok case would take: the Commission asks the
+    Digital Services Coordinator of establishment (Art. 82(1)), which then does not hold its own consultation.
+    """
+    frame = load_table("legal", "access_restriction_conditions").sort_values("order")
+    if on_commission_request:
+        frame = frame[frame["applies_on_commission_request"].astype(str) == "yes"]
+    return frame.reset_index(drop=True)
 
 
 @dataclass(frozen=True)
-class SuspensionCost:
-    """What a temporary restriction of access in the EU would cost the provider and its users."""
+class RestrictionOrder:
+    """A temporary restriction of access as DSA Art. 51(3) allows it: four-week periods, national in scope."""
 
-    days: float
-    revenue_per_day: float
-    revenue_lost: float
-    users_cut_off: float
-    user_days_lost: float
+    periods: int
+    period_days: int
+    days: int
+    extensions: int
+    scope: str
+    decided_by: str
+    article: str
 
 
-def suspension_cost(days: float, eu_revenue_per_year: float, eu_users: float) -> SuspensionCost:
-    """Lost EU revenue (``eu_revenue_per_year / DAYS_PER_YEAR`` per day) and lost reach (EU recipients x days) of a
-    temporary restriction of access under DSA Art. 51(3) (on the Commission's request via Art. 82(1))."""
-    days = _amount("Suspension length in days", days)
-    revenue = _amount("EU revenue per year", eu_revenue_per_year)
-    users = _amount("EU users", eu_users)
-    per_day = revenue / DAYS_PER_YEAR
-    return SuspensionCost(days=days, revenue_per_day=per_day, revenue_lost=per_day * days,
-                          users_cut_off=users, user_days_lost=users * days)
+def restriction_order(periods: int, regime_id: str = "dsa_51_3") -> RestrictionOrder:
+    """A restriction order of ``periods`` four-week periods (0 = no order), from row ``dsa_51_3``.
+
+    Art. 51(3) fixes the period (``max_duration_days``: four weeks); every period after the first is an extension
+    the court must have allowed in its order, up to a number it sets, and the Coordinator may use only if the
+    provider has still not ended the infringement and access to lawful information is not unduly restricted.
+    The order covers the Member State of the court (for X, Ireland), not the Union.
+    """
+    reg = regime(regime_id)
+    if reg.max_duration_days is None:
+        raise ValueError(f"{reg.article}: the data row gives no period for a restriction order.")
+    if isinstance(periods, bool) or not isinstance(periods, int | float) or periods != int(periods) or periods < 0:
+        raise ValueError(f"{reg.article} orders a restriction in whole periods of {reg.max_duration_days} days; "
+                         f"{periods!r} is not a whole number of periods (0 or more).")
+    n = int(periods)
+    return RestrictionOrder(periods=n, period_days=reg.max_duration_days, days=n * reg.max_duration_days,
+                            extensions=max(n - 1, 0), scope="the Member State of establishment (for X: Ireland)",
+                            decided_by=reg.decided_by, article=reg.article)
 
 
 # --------------------------------------------------------------------------------------------------------------------
-# The escalation path
+# The procedure
 # --------------------------------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Step:
-    """One rung of the DSA escalation ladder for a very large online platform."""
+    """One step of the Commission's enforcement procedure against a very large online platform."""
 
     order: int
+    stage: str
     title: str
     article: str
     regime_id: str | None
@@ -440,46 +463,35 @@ class Step:
     summary: str
 
 
-# Steps without a row in penalty_regimes.csv are described here in plain words, citing their article.
-_STEPS = (
-    ("Request for information", "DSA Art. 67", "dsa_74_2", "European Commission",
-     "none beyond the Commission's supervisory task; a simple request or a decision",
-     "The Commission can require the provider (and other persons) to supply information. Wrong, incomplete or "
-     "misleading answers can be fined under Art. 74(2)."),
-    ("Opening of proceedings", "DSA Art. 66", None, "European Commission",
-     "suspected infringement by a very large online platform or search engine",
-     "The Commission formally opens proceedings with a view to a possible non-compliance decision (Art. 73) "
-     "and fine (Art. 74)."),
-    ("Interim measures", "DSA Art. 70", "dsa_70", None, None, None),
-    ("Non-compliance decision and fine", "DSA Arts. 73 and 74(1)", "dsa_74_1", None, None, None),
-    ("Enhanced supervision (action plan)", "DSA Art. 75", "dsa_73_75", None, None, None),
-    ("Periodic penalty payments", "DSA Art. 76", "dsa_76", None, None, None),
-    ("Temporary restriction of access (last resort)", "DSA Art. 51(3) with Art. 82(1)", "dsa_51_3", None, None, None),
-)
+STAGE_WORDS = {
+    "investigation": "investigation",
+    "during_proceedings": "during proceedings",
+    "before_decision": "before any decision",
+    "decision": "decision",
+    "after_decision": "after a decision (Section 5 only)",
+    "to_compel": "to compel compliance with a decision",
+    "last_resort": "last resort, through a national court",
+}
 
 
-def escalation_path() -> list[Step]:
-    """The DSA escalation path, from a request for information to a court-ordered temporary restriction of access.
-
-    Where a row exists in ``penalty_regimes.csv`` the step's ``decided_by``, ``requires`` and ``summary`` come
-    from it; the first two steps (Arts. 67 and 66) have no row and are described in the code's own words.
-    """
-    steps = []
-    for i, (title, article, rid, decided_by, requires, summary) in enumerate(_STEPS, start=1):
-        if decided_by is None:
-            reg = regime(rid)
-            decided_by, requires, summary = reg.decided_by, reg.requires, reg.summary
-        steps.append(Step(order=i, title=title, article=article, regime_id=rid, decided_by=decided_by,
-                          requires=requires, summary=summary))
-    return steps
+def dsa_procedure() -> list[Step]:
+    """The DSA enforcement procedure (``datasets/legal/dsa_procedure.csv``): not a ladder. The Commission picks
+    tools as the case needs; commitments can end proceedings without a finding (Art. 71); the provider is heard
+    on preliminary findings before any decision (Arts. 73(2), 79); periodic penalties compel compliance with a
+    decision taken at several steps (Art. 76); enhanced supervision follows only Section 5 breaches (Art. 75)."""
+    frame = load_table("legal", "dsa_procedure").sort_values("order")
+    return [Step(order=int(r.order), stage=str(r.stage), title=str(r.title), article=str(r.article),
+                 regime_id=None if pd.isna(r.regime_id) else str(r.regime_id), decided_by=str(r.decided_by),
+                 requires=str(r.requires), summary=str(r.summary)) for r in frame.itertuples()]
 
 
-def escalation_table() -> pd.DataFrame:
-    """:func:`escalation_path` as a table (one row per step) for display in a lesson."""
-    return pd.DataFrame([s.__dict__ for s in escalation_path()]).set_index("order")
+def procedure_table() -> pd.DataFrame:
+    """:func:`dsa_procedure` as a table (one row per step) for display in a lesson."""
+    return pd.DataFrame([s.__dict__ for s in dsa_procedure()]).set_index("order")
 
 
-REGIMES_USED = ("dsa_74_1", "dsa_74_2", "dsa_76", "dsa_70", "dsa_73_75", "dsa_51_3", "uk_osa_fine")
+REGIMES_USED = ("dsa_74_1", "dsa_74_2", "dsa_76", "dsa_70", "dsa_73_75", "dsa_51_3", "ie_ba_2009_ch6a", "uk_osa_fine",
+                "gdpr_83_5")
 FIGURES_USED = ("x_revenue_2024", "spacex_revenue_musk_group", "x_dsa_fine_2025",
                 "eur_usd_rate_2025_12_05", "x_eu_mar_2025h1", "x_eu_mar_2025h2", "x_worldwide_mau_2025")
 
@@ -490,4 +502,6 @@ def sources() -> pd.DataFrame:
     from .sources import row_sources
 
     return pd.concat([row_sources("legal", "penalty_regimes", REGIMES_USED),
+                      row_sources("legal", "dsa_procedure"),
+                      row_sources("legal", "access_restriction_conditions"),
                       row_sources("companies", "figures", FIGURES_USED)], ignore_index=True)
