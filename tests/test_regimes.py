@@ -32,13 +32,15 @@ def test_format_sanction_each_combination():
         "up to the greater of GBP 18,000,000 and 10% of qualifying worldwide revenue (Art. 1)")
     assert "the lesser of EUR 1,000" in format_sanction(penalty(basis="worldwide_annual_turnover", rate=0.01,
                                                                  fixed_amount=1000, currency="EUR", combine="lower_of"))
-    assert format_sanction(penalty(fixed_amount=53088, currency="USD", combine="fixed_only", per="day")) == (
-        "up to USD 53,088 per day (Art. 1)")
+    assert format_sanction(penalty(fixed_amount=53088, currency="USD", combine="fixed_only", per="violation")) == (
+        "up to USD 53,088 per violation (each day of a continuing violation can count) (Art. 1)")
+    assert format_sanction(penalty(fixed_amount=100, currency="USD", combine="fixed_only", per="day")) == (
+        "up to USD 100 per day (Art. 1)")
     assert format_sanction(penalty(tool="periodic_penalty", basis="average_daily_worldwide_turnover", rate=0.05,
                                    combine="rate_only", per="day")) == (
         "periodic penalty: up to 5% of average daily worldwide turnover per day (Art. 1)")
     assert format_sanction(penalty(tool="access_restriction", max_duration_days=28)) == (
-        "access restriction, no fine amount, for up to 28 days (Art. 1)")
+        "access restriction, no fine amount, for up to 28 days per order (Art. 1)")
 
 
 def test_max_sanction_from_rows():
@@ -78,6 +80,30 @@ def test_time_to_first_action():
     assert loose.loc["EUU", "days"] == 5
     with pytest.raises(ValueError, match="must be a date"):
         time_to_first_action(actions(), first_report="the start")
+
+
+def test_votes_letters_and_laws_are_not_formal_action():
+    """A legislative vote, a law, a letter or a statement never counts as a jurisdiction's formal action."""
+    frame = actions()
+    extra = pd.DataFrame({
+        "jurisdiction": ["EUU", "USA", "GBR"], "iso3": ["EUU", "USA", "GBR"], "level": "national",
+        "date": pd.to_datetime(["2026-01-02", "2026-01-03", "2026-01-04"]), "actor": ["Parliament", "Senators", "UK"],
+        "action_type": ["legislation", "other", "legislation"], "legal_basis": "x", "summary": "x", "status": "one_off",
+        "source_url": "https://x.example/1"})
+    frame = pd.concat([frame, extra], ignore_index=True)
+    frame["legal_effect"] = ["binding_measure", "non_binding", "formal_step", "binding_measure", "binding_measure",
+                             "formal_step", "formal_step", "legislative_step", "non_binding", "law"]
+    got = time_to_first_action(frame, first_report="2025-12-31").set_index("iso3")
+    assert "USA" not in got.index and "GBR" not in got.index and got.loc["EUU", "days"] == 26
+    loose = time_to_first_action(frame, first_report="2025-12-31", include_statements=True).set_index("iso3")
+    assert loose.loc["USA", "days"] == 3, "a letter is a step, not a formal action"
+    assert "GBR" not in loose.index and loose.loc["EUU", "days"] == 5, "votes and laws are never counted"
+    real = aireg.load_responses()
+    assert set(real.loc[real["action_type"] == "legislation", "legal_effect"]) <= {"law", "legislative_step"}
+    ai = comparison_table(real, aireg.load_penalty_regimes()).set_index("regime")
+    ai_row = ai[ai.index.str.startswith("EU AI Act")].iloc[0]
+    assert ai_row["first_formal_action"] == "none in the data" and pd.isna(ai_row["days_to_first_step"])
+    assert "Art. 101" in ai_row["max_sanction"]
 
 
 def test_time_to_first_action_defaults_to_the_timeline_date():

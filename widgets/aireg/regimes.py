@@ -7,8 +7,11 @@ and which rows of the data belong to each - is written out in :data:`REGIMES`, o
 can be read and challenged.
 
 "Speed" is the number of days from the first report of the abuse (31 December 2025 with the kit's data,
-see :func:`aireg.timeline.first_report_date`) to a jurisdiction's first documented action. It measures
-when authorities *acted publicly*, not how fast the harm stopped.
+see :func:`aireg.timeline.first_report_date`) to a jurisdiction's first *formal action*: a row whose
+``legal_effect`` is :data:`FORMAL_EFFECTS` (a binding measure against X or xAI, or a formal step of a procedure).
+Statements, letters, recommendations, legislative votes and laws are not counted: a vote is neither law in force
+nor action against X, and a law binds everyone, not the company in the case. It measures when authorities *acted*,
+not how fast the harm stopped.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from .enforcement import BASIS_WORDS
 from .theme import QUALITATIVE
 
 __all__ = [
+    "FORMAL_EFFECTS",
     "REGIMES",
     "Regime",
     "comparison_table",
@@ -56,13 +60,16 @@ REGIMES: list[Regime] = [
     Regime("eu_dsa", "EU Digital Services Act", ("EUU",), r"Digital Services Act", ("dsa_74_1", "dsa_76", "dsa_51_3")),
     Regime("uk_osa", "UK Online Safety Act", ("GBR",), r"Online Safety Act", ("uk_osa_fine", "uk_osa_bdm")),
     Regime("us_tida", "US TAKE IT DOWN Act (federal)", ("USA",), r"TAKE IT DOWN", ("us_take_it_down_48h",)),
-    Regime("us_states", "US states: state laws and attorneys general", ("US-",), None, ()),
+    Regime("us_states", "US states: attorneys general", ("US-",), None, ()),
     Regime("idn_block", "Indonesia: network block", ("IDN",), None, ("id_pm5_2020_art9",)),
     Regime("mys_block", "Malaysia: notices and network block", ("MYS",), None, ()),
-    Regime("ind_takedown", "India: takedown orders", ("IND",), None, ()),
-    Regime("eu_ai_act", "EU AI Act (Art. 50 deepfake transparency; nudifier ban)", ("EUU",), r"AI Act",
-           ("ai_act_99_4", "ai_act_99_3")),
+    Regime("ind_takedown", "India: takedown orders (sanction: loss of safe harbour)", ("IND",), None,
+           ("in_it_act_s79",)),
+    Regime("eu_ai_act", "EU AI Act (not applicable to the January 2026 conduct; new ban applies from 2 Dec 2026)",
+           ("EUU",), r"AI Act", ("ai_act_99_3", "ai_act_101")),
 ]
+FORMAL_EFFECTS = ("binding_measure", "formal_step")
+"""The ``legal_effect`` values that count as a formal action against X or xAI (see ``datasets/grok-2026``)."""
 
 _TOOL = {
     "fine": "fine",
@@ -74,6 +81,7 @@ _TOOL = {
     "business_disruption": "business disruption order",
     "information_request": "information request",
     "removal_duty": "removal duty",
+    "loss_of_safe_harbour": "loss of safe harbour (liability for users' content)",
     "other": "other measure",
 }
 NOT_IN_DATA = "not in penalty_regimes.csv"
@@ -110,10 +118,11 @@ def format_sanction(row: pd.Series | dict) -> str:
     if amount is None:
         text = f"{label}, no fine amount"
     else:
-        text = ("up to " if tool == "fine" else f"{label}: up to ") + amount + (" per day" if per == "day" else "")
+        text = ("up to " if tool == "fine" else f"{label}: up to ") + amount + {
+            "day": " per day", "violation": " per violation (each day of a continuing violation can count)"}.get(per, "")
     days = _num(get("max_duration_days"))
     if days is not None:
-        text += f", for up to {days:g} days"
+        text += f", for up to {days:g} days per order"
     return f"{text} ({get('article')})"
 
 
@@ -152,8 +161,19 @@ def _first_report(first_report) -> pd.Timestamp:
         raise ValueError(f"first_report must be a date such as '2025-12-31', not {first_report!r}") from None
 
 
-def _first(rows: pd.DataFrame, since: pd.Timestamp, exclude: Iterable[str]) -> pd.Series | None:
-    rows = rows[(rows["date"] >= since) & ~rows["action_type"].astype(str).isin(list(exclude))]
+def _effects(rows: pd.DataFrame) -> pd.Series:
+    """The rows' ``legal_effect``; a frame without that column falls back to its action types (statements,
+    legislation and lifted blocks are then not formal)."""
+    if "legal_effect" in rows.columns:
+        return rows["legal_effect"].astype(str)
+    informal = {"statement": "non_binding", "legislation": "law", "other": "non_binding"}
+    return rows["action_type"].astype(str).map(lambda t: informal.get(t, "formal_step"))
+
+
+def _first(rows: pd.DataFrame, since: pd.Timestamp, formal_only: bool) -> pd.Series | None:
+    rows = rows[(rows["date"] >= since) & (rows["action_type"].astype(str) != "block_lifted")]
+    allowed = set(FORMAL_EFFECTS) | (set() if formal_only else {"non_binding"})
+    rows = rows[_effects(rows).isin(allowed)]
     return None if rows.empty else rows.iloc[0]
 
 
@@ -185,8 +205,8 @@ def comparison_table(responses: pd.DataFrame, penalty_regimes: pd.DataFrame, fir
     Columns: ``regime``; ``legal_basis`` (the instrument of the regime's first penalty row, else the legal basis
     cited in its first action); ``who_acts`` (the penalty row's ``decided_by``, else the actors on record);
     ``max_sanction`` (:func:`format_sanction` of the penalty rows, with articles); ``first_formal_action`` and
-    ``days_to_formal_action`` (first action that is not a statement, on or after ``first_report``);
-    ``days_to_first_step`` (statements included); ``tools_used`` (the action types on record);
+    ``days_to_formal_action`` (first action on or after ``first_report`` whose ``legal_effect`` is in
+    :data:`FORMAL_EFFECTS`: never a statement, letter, vote or law); ``days_to_first_step`` (statements and letters included; votes and laws never); ``tools_used`` (the action types on record);
     ``reach`` (the territory: EU member states are counted from ``jurisdictions``); ``sources``.
     ``first_report=None`` reads the date from ``timeline.csv``.
     """
@@ -195,8 +215,8 @@ def comparison_table(responses: pd.DataFrame, penalty_regimes: pd.DataFrame, fir
     rows = []
     for regime in regimes:
         acts = regime_actions(responses, regime)
-        formal = _first(acts, since, ("statement", "block_lifted"))
-        any_step = _first(acts, since, ("block_lifted",))
+        formal = _first(acts, since, formal_only=True)
+        any_step = _first(acts, since, formal_only=False)
         after = acts[acts["date"] >= since]
         if regime.penalties:
             first_pen = pen.loc[regime.penalties[0]]
@@ -228,18 +248,22 @@ def comparison_table(responses: pd.DataFrame, penalty_regimes: pd.DataFrame, fir
 
 def time_to_first_action(responses: pd.DataFrame, first_report=None, include_statements: bool = False,
                          ) -> pd.DataFrame:
-    """Days from the first report to each jurisdiction's first documented action, fastest first.
+    """Days from the first report to each jurisdiction's first formal action, fastest first.
 
     One row per ``iso3`` with ``jurisdiction``, ``date``, ``action_type``, ``actor`` and ``days``. Actions
     before ``first_report`` are ignored (the EU's 5 December 2025 fine predates the case); lifted blocks never
-    count; statements count only with ``include_statements=True``. ``first_report=None`` reads the date
-    from ``timeline.csv`` (:func:`aireg.timeline.first_report_date`).
+    count; only rows whose ``legal_effect`` is in :data:`FORMAL_EFFECTS` count, unless
+    ``include_statements=True`` adds statements, letters and other non-binding acts (legislative votes and laws
+    never count: they are not action against X). ``first_report=None`` reads the date from ``timeline.csv``.
     """
     since = _first_report(first_report)
-    exclude = ["block_lifted"] + ([] if include_statements else ["statement"])
-    frame = responses[(responses["date"] >= since) & ~responses["action_type"].astype(str).isin(exclude)]
+    effects = _effects(responses)
+    allowed = set(FORMAL_EFFECTS) | ({"non_binding"} if include_statements else set())
+    frame = responses[(responses["date"] >= since) & (responses["action_type"].astype(str) != "block_lifted")
+                      & effects.isin(allowed)]
     frame = frame.sort_values(["date", "iso3"], kind="stable").drop_duplicates("iso3", keep="first")
     out = frame[["iso3", "jurisdiction", "level", "date", "action_type", "actor", "source_url"]].copy()
+    out["legal_effect"] = _effects(frame).to_numpy()
     out["action_type"] = out["action_type"].astype(str)
     out["days"] = (out["date"] - since).dt.days.astype("Int64")
     return out.reset_index(drop=True)
