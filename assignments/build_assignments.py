@@ -69,6 +69,9 @@ class Book:
         return nb
 
 
+CONTENT_NOTE = (HERE.parent / "lessons" / "content-note.md").read_text(encoding="utf-8").strip()
+"""The same content note opens every lesson (lessons/content-note.md) and every assignment."""
+
 HOW_TO = """
 **How this assignment works.** Write your code between the lines that say `# YOUR CODE HERE` (delete the
 `raise NotImplementedError()` line). The test cells after each answer check your work; some tests are hidden and
@@ -88,11 +91,14 @@ def a1() -> Book:
     1. count and sort categorical data with pandas (`value_counts`, `groupby`);
     2. find the first event per group and measure delays with datetime arithmetic;
     3. turn a verbal definition ("escalated") into an explicit, testable rule;
-    4. explain why "fastest" is not the same as "most effective".
+    4. tell a binding measure from a formal step, a letter and a legislative vote, and say which laws were in force
+       on a given day;
+    5. explain why "fastest" is not the same as "most effective".
 
-    **Time needed.** 30-40 minutes. **Prerequisites.** Lesson 01 (the timeline) and basic pandas
-    (selecting rows, `groupby`). **Points.** 15 (11 autograded, 4 graded by hand).
+    **Time needed.** 50-60 minutes. **Prerequisites.** Lessons 01 and 02, and basic pandas (selecting rows,
+    `groupby`). Questions 5 and 6 need no pandas at all. **Points.** 20 (16 autograded, 4 graded by hand).
     """)
+    b.md(CONTENT_NOTE)
     b.md(HOW_TO)
     b.md("""
     ## The data
@@ -228,14 +234,22 @@ def a1() -> Book:
     b.md("""
     ## Question 4: who escalated? (3 points)
 
-    We rank action types on a ladder of increasing pressure (`SEVERITY` below; `legislation`, `block_lifted` and
-    `other` are not on the ladder and are ignored). A jurisdiction **escalated** if, among its ranked responses on
-    or after `since`, a response dated **after its first day** has a **higher** level than the highest level on
-    its first day. Write `escalated(frame, since)` returning the sorted list of `iso3` codes that escalated.
+    We rank action types by the same order as lesson 02's map (`SEVERITY` below, read from the kit). Three types
+    are left out and ignored: `legislation` (a law binds everyone, so it is not a response to X), `block_lifted`
+    and `other`. A jurisdiction **escalated** if, among its ranked responses on or after `since`, a response dated
+    **after its first day** has a **higher** level than the highest level on its first day. Write
+    `escalated(frame, since)` returning the sorted list of `iso3` codes that escalated.
+
+    *Hint, step by step:* keep the rows on or after `since`; add a column `level` with
+    `frame["action_type"].astype(str).map(SEVERITY)` and drop rows without a level; then, for each `iso3` (a `for`
+    loop over `groupby("iso3")` is fine), compare the highest level on its first day with the highest level on
+    later days.
     """)
     b.code("""
-    SEVERITY = {"statement": 1, "information_request": 2, "investigation": 3, "content_removal_order": 3,
-                "formal_proceedings": 4, "court_case": 4, "access_block": 5, "fine": 5}
+    from aireg.maps import ACTION_ORDER
+
+    SEVERITY = {t: i + 1 for i, t in enumerate(ACTION_ORDER) if t != "legislation"}
+    SEVERITY
     """)
     b.answer("a1-escalated", """
     def escalated(frame: pd.DataFrame, since: pd.Timestamp) -> list[str]:
@@ -258,9 +272,9 @@ def a1() -> Book:
     esc = escalated(responses, SCANDAL_START)
     assert isinstance(esc, list), f"return a list, not {type(esc).__name__}"
     assert esc == sorted(esc), "sort the list"
-    assert "GBR" in esc, "the UK went from information requests (5 Jan) to formal proceedings (12 Jan)"
-    assert "IND" not in esc, "India's later action (an information request) is lower on the ladder than its first"
+    assert set(esc) <= set(responses["iso3"].astype(str)), "return iso3 codes from the data"
     ### BEGIN HIDDEN TESTS
+    assert "GBR" in esc and "IND" not in esc
     assert esc == ["CAN", "EUU", "GBR", "MYS"]
     _toy = pd.DataFrame({
         "iso3": ["AAA", "AAA", "BBB", "BBB", "CCC", "CCC", "DDD"],
@@ -273,7 +287,97 @@ def a1() -> Book:
     ### END HIDDEN TESTS
     """)
     b.md("""
-    ## Question 5: is faster better? (4 points, graded by hand)
+    ## Question 5: binding or not? (3 points)
+
+    Lawyers ask first what an act *does* in law. Classify each act below with one of the five values of the
+    `legal_effect` column of `responses.csv` (its definitions are in `datasets/grok-2026/datapackage.json`):
+    `"binding_measure"` (imposes an obligation or a sanction on X or xAI), `"formal_step"` (a regulator,
+    prosecutor or court opens or conducts a procedure under its powers), `"non_binding"` (a statement, letter,
+    recommendation or warning), `"law"` (an enacted law) or `"legislative_step"` (a vote or bill that is not yet
+    law). Some acts are not in the data set: reason from what the act is.
+    """)
+    b.answer("a1-legal-effect", """
+    LEGAL_EFFECT = {
+        "MeitY's notice of 2 January 2026 ordering X to remove obscene Grok content": ...,
+        "three US senators' letter asking Apple and Google to remove the X app": ...,
+        "the European Parliament's vote of 26 March 2026 on the AI Act amendment": ...,
+        "California's cease-and-desist letter to xAI of 16 January 2026": ...,
+        "Ofcom's formal investigation of X opened on 12 January 2026": ...,
+        "the Amsterdam court's order of 26 March 2026 against xAI": ...,
+        "the Commission's order of 8 January 2026 to retain all Grok documents": ...,
+        "the Council's adoption of the AI Act amendment on 29 June 2026": ...,
+        "a regulator's press statement that it will 'look into' X": ...,
+        "an Irish High Court order blocking access to a service under DSA Art. 51(3)": ...,
+    }
+    ### BEGIN SOLUTION
+    LEGAL_EFFECT = {
+        "MeitY's notice of 2 January 2026 ordering X to remove obscene Grok content": "binding_measure",
+        "three US senators' letter asking Apple and Google to remove the X app": "non_binding",
+        "the European Parliament's vote of 26 March 2026 on the AI Act amendment": "legislative_step",
+        "California's cease-and-desist letter to xAI of 16 January 2026": "non_binding",
+        "Ofcom's formal investigation of X opened on 12 January 2026": "formal_step",
+        "the Amsterdam court's order of 26 March 2026 against xAI": "binding_measure",
+        "the Commission's order of 8 January 2026 to retain all Grok documents": "binding_measure",
+        "the Council's adoption of the AI Act amendment on 29 June 2026": "law",
+        "a regulator's press statement that it will 'look into' X": "non_binding",
+        "an Irish High Court order blocking access to a service under DSA Art. 51(3)": "binding_measure",
+    }
+    ### END SOLUTION
+    """)
+    b.tests("a1-legal-effect-tests", 3, """
+    \"\"\"LEGAL_EFFECT: one of the five values for every act (the answers are checked when your work is graded).\"\"\"
+    _allowed = {"binding_measure", "formal_step", "non_binding", "law", "legislative_step"}
+    assert isinstance(LEGAL_EFFECT, dict) and len(LEGAL_EFFECT) == 10, "keep the ten acts as keys"
+    _bad = {k: v for k, v in LEGAL_EFFECT.items() if v not in _allowed}
+    assert not _bad, f"use one of {sorted(_allowed)} for: {list(_bad)}"
+    ### BEGIN HIDDEN TESTS
+    _want = ["binding_measure", "non_binding", "legislative_step", "non_binding", "formal_step", "binding_measure",
+             "binding_measure", "law", "non_binding", "binding_measure"]
+    _got = list(LEGAL_EFFECT.values())
+    assert _got == _want, f"{sum(a == b for a, b in zip(_got, _want, strict=True))} of 10 right"
+    ### END HIDDEN TESTS
+    """)
+    b.md("""
+    ## Question 6: law in force on 15 January 2026? (2 points)
+
+    For each rule below, say whether it was **law in force and applicable** on 15 January 2026, when the Grok images
+    were at their peak (`True` or `False`). Use the lessons and `datasets/legal/penalty_regimes.csv`: a law that
+    was voted, adopted or published but applies only from a later date was not yet applicable.
+    """)
+    b.answer("a1-in-force", """
+    IN_FORCE_15_JAN_2026 = {
+        "DSA Arts. 34-35 (risk assessment and mitigation by very large platforms)": ...,
+        "AI Act Art. 50 (telling people that content is artificially generated)": ...,
+        "the AI Act's ban on AI systems generating non-consensual intimate images": ...,
+        "the UK offence of creating a purported intimate image without consent": ...,
+        "the TAKE IT DOWN Act's 48-hour removal duty for platforms": ...,
+        "France's Code pénal art. 226-8-1 (non-consensual sexual montages)": ...,
+        "India's IT Act s. 79 (safe harbour for intermediaries)": ...,
+        "the UK Online Safety Act's illegal-content duties": ...,
+    }
+    ### BEGIN SOLUTION
+    IN_FORCE_15_JAN_2026 = {
+        "DSA Arts. 34-35 (risk assessment and mitigation by very large platforms)": True,
+        "AI Act Art. 50 (telling people that content is artificially generated)": False,
+        "the AI Act's ban on AI systems generating non-consensual intimate images": False,
+        "the UK offence of creating a purported intimate image without consent": False,
+        "the TAKE IT DOWN Act's 48-hour removal duty for platforms": False,
+        "France's Code pénal art. 226-8-1 (non-consensual sexual montages)": True,
+        "India's IT Act s. 79 (safe harbour for intermediaries)": True,
+        "the UK Online Safety Act's illegal-content duties": True,
+    }
+    ### END SOLUTION
+    """)
+    b.tests("a1-in-force-tests", 2, """
+    \"\"\"IN_FORCE_15_JAN_2026: True or False for each of the eight rules.\"\"\"
+    assert isinstance(IN_FORCE_15_JAN_2026, dict) and len(IN_FORCE_15_JAN_2026) == 8, "keep the eight rules as keys"
+    assert all(isinstance(v, bool) for v in IN_FORCE_15_JAN_2026.values()), "answer True or False for every rule"
+    ### BEGIN HIDDEN TESTS
+    assert list(IN_FORCE_15_JAN_2026.values()) == [True, False, False, False, False, True, True, True]
+    ### END HIDDEN TESTS
+    """)
+    b.md("""
+    ## Question 7: is faster better? (4 points, graded by hand)
 
     In **150-250 words**: give two reasons why the number of days to a first response (Question 3) is a weak
     measure of how effective a regulator was. Use at least two rows of the data (name the jurisdiction, date and
@@ -285,9 +389,9 @@ def a1() -> Book:
     (5 Jan) was only an information request and formal proceedings followed on 12 Jan. A statement (e.g. Germany,
     6 Jan) counts as fast but compels nothing. Second, powers differ: the EU had to open DSA formal proceedings
     (26 Jan) with procedural safeguards, so a later date can reflect due process rather than slowness. A better
-    measure is the time to the first *binding* step (removal order, block, formal proceedings), which the
-    `action_type` and `status` columns support; it still misses whether the step changed X's behaviour, how much
-    content stayed online, and actions the data set does not record.
+    measure is the time to the first *binding* measure or formal step, which the `legal_effect` column supports; it
+    still misses whether the step changed X's behaviour, how much content stayed online, and actions the data set
+    does not record.
     """)
     b.md("""
     ## Sources
@@ -306,13 +410,15 @@ def a2() -> Book:
 
     **Learning objectives.** After this assignment you can
     1. turn a legal ceiling ("up to 6 % of worldwide annual turnover") into a function whose parameters are data;
-    2. compute periodic penalty payments from an *average daily* turnover;
+    2. compute periodic penalty payments from an *average daily* turnover, and say what they are for;
     3. compare the EU Digital Services Act with the UK Online Safety Act (percentage vs. "greater of" floor);
-    4. explain why the turnover that counts, and the currency, change the answer.
+    4. find the financial year a ceiling refers to, and who decides each enforcement tool;
+    5. explain why the turnover that counts, and the currency, change the answer.
 
     **Time needed.** 30-40 minutes. **Prerequisites.** Lesson 03 (DSA enforcement) and Python functions.
-    **Points.** 16 (12 autograded, 4 graded by hand).
+    **Points.** 21 (17 autograded, 4 graded by hand).
     """)
+    b.md(CONTENT_NOTE)
     b.md(HOW_TO)
     b.md("""
     ## The data
@@ -395,7 +501,9 @@ def a2() -> Book:
     b.md("""
     ## Question 2: periodic penalty payments (3 points)
 
-    Under DSA Art. 76(1) the Commission may impose up to 5 % of the **average daily** turnover *per day*.
+    Under DSA Art. 76(1) the Commission may impose up to 5 % of the **average daily** turnover *per day*, counted
+    from a date set in its decision until the provider complies. These payments are coercive: they exist to make the
+    provider comply with a decision, and the Commission may fix a lower definitive amount once it does (Art. 76(2)).
     Write `periodic_penalty_ceiling(annual_turnover, days, regime)`: the average daily turnover is
     `annual_turnover / 365`; return `rate × average daily turnover × days`. Raise `ValueError` if `days` is
     negative or if the regime's `per` is not `"day"`.
@@ -438,30 +546,42 @@ def a2() -> Book:
     ### END HIDDEN TESTS
     """)
     b.md("""
-    ## Question 3: how many days add up to the maximum fine? (2 points)
+    ## Question 3: what can a periodic penalty compel? (2 points)
 
-    Write `days_to_match_fine(fine_regime, periodic_regime)`: the number of days of maximum periodic penalties
-    whose total equals the maximum fine. (Hint: the turnover cancels out; you may call your functions with any
-    positive turnover.) Both regimes must be `rate_only`.
+    Periodic penalty payments are not a second fine. Art. 76(1)(a)-(e) lists the decisions they can compel the
+    provider to comply with. For each item below, say whether a periodic penalty under Art. 76(1) can be used to
+    compel it (`True` or `False`).
     """)
-    b.answer("a2-days-to-match", """
-    def days_to_match_fine(fine_regime: pd.Series, periodic_regime: pd.Series) -> float:
-        \"\"\"Days of maximum periodic penalties that add up to the maximum (rate-only) fine.\"\"\"
-        ### BEGIN SOLUTION
-        turnover = 1e9
-        return fine_ceiling(turnover, fine_regime) / periodic_penalty_ceiling(turnover, 1, periodic_regime)
-        ### END SOLUTION
+    b.answer("a2-periodic-purpose", """
+    COMPELLABLE = {
+        "supplying correct information required by a decision under Art. 67": ...,
+        "answering a simple request for information (not a decision)": ...,
+        "submitting to an inspection ordered by decision under Art. 69": ...,
+        "complying with interim measures ordered under Art. 70": ...,
+        "complying with commitments made binding under Art. 71": ...,
+        "complying with a non-compliance decision, including an Art. 75 action plan": ...,
+        "paying a fine already imposed under Art. 74": ...,
+        "accepting the opening of proceedings under Art. 66": ...,
+    }
+    ### BEGIN SOLUTION
+    COMPELLABLE = {
+        "supplying correct information required by a decision under Art. 67": True,
+        "answering a simple request for information (not a decision)": False,
+        "submitting to an inspection ordered by decision under Art. 69": True,
+        "complying with interim measures ordered under Art. 70": True,
+        "complying with commitments made binding under Art. 71": True,
+        "complying with a non-compliance decision, including an Art. 75 action plan": True,
+        "paying a fine already imposed under Art. 74": False,
+        "accepting the opening of proceedings under Art. 66": False,
+    }
+    ### END SOLUTION
     """)
-    b.tests("a2-days-to-match-tests", 2, """
-    \"\"\"days_to_match_fine: the maximum fine divided by one day's maximum penalty.\"\"\"
-    d = days_to_match_fine(regimes.loc["dsa_74_1"], regimes.loc["dsa_76"])
-    assert math.isclose(d * periodic_penalty_ceiling(1e9, 1, regimes.loc["dsa_76"]),
-                        fine_ceiling(1e9, regimes.loc["dsa_74_1"])), f"{d} days do not add up to the maximum fine"
+    b.tests("a2-periodic-purpose-tests", 2, """
+    \"\"\"COMPELLABLE: True or False for each of the eight items.\"\"\"
+    assert isinstance(COMPELLABLE, dict) and len(COMPELLABLE) == 8, "keep the eight items as keys"
+    assert all(isinstance(v, bool) for v in COMPELLABLE.values()), "answer True or False for every item"
     ### BEGIN HIDDEN TESTS
-    assert math.isclose(days_to_match_fine(regimes.loc["dsa_52_3"], regimes.loc["dsa_52_4"]), 0.06 / 0.05 * 365)
-    _f = pd.Series({"rate": 0.04, "combine": "rate_only", "per": "once", "fixed_amount": pd.NA}, name="f")
-    _p = pd.Series({"rate": 0.02, "combine": "rate_only", "per": "day", "fixed_amount": pd.NA}, name="p")
-    assert math.isclose(days_to_match_fine(_f, _p), 730.0)
+    assert list(COMPELLABLE.values()) == [True, False, True, True, True, True, False, False]
     ### END HIDDEN TESTS
     """)
     b.md("""
@@ -540,7 +660,92 @@ def a2() -> Book:
     ### END HIDDEN TESTS
     """)
     b.md("""
-    ## Question 6: the X decision against the ceiling (4 points, graded by hand)
+    ## Question 6: which financial year? (2 points)
+
+    Art. 74(1) caps a fine by the turnover "in the preceding financial year": the last full financial year before the
+    one in which the decision is taken. Write `preceding_financial_year(decision_date, year_end_month=12,
+    year_end_day=31)` returning the **calendar year in which that preceding financial year ends**. Financial years
+    end on `year_end_month`/`year_end_day` each year. Examples: a decision on 5 December 2025 with calendar-year
+    accounts looks at the year ending 31 December 2024, so the answer is 2024; with years ending 30 June, the
+    financial year running at the decision ends on 30 June 2026, the preceding one on 30 June 2025, so the answer is
+    2025. A decision taken *on* the last day of a financial year is still within it.
+    """)
+    b.answer("a2-preceding-year", """
+    def preceding_financial_year(decision_date, year_end_month: int = 12, year_end_day: int = 31) -> int:
+        \"\"\"Calendar year in which the financial year preceding the one of `decision_date` ends.\"\"\"
+        ### BEGIN SOLUTION
+        d = pd.Timestamp(decision_date)
+        end_this_year = pd.Timestamp(year=d.year, month=year_end_month, day=year_end_day)
+        current_end = d.year if d <= end_this_year else d.year + 1
+        return current_end - 1
+        ### END SOLUTION
+    """)
+    b.tests("a2-preceding-year-tests", 2, """
+    \"\"\"preceding_financial_year: the year in which the last full financial year before the decision ends.\"\"\"
+    got = preceding_financial_year("2025-12-05")
+    assert isinstance(got, int), f"return an int, not {type(got).__name__}"
+    assert got == 2024, f"a decision of 5 December 2025 (calendar-year accounts) looks at 2024, not {got}"
+    ### BEGIN HIDDEN TESTS
+    assert preceding_financial_year("2025-12-05", 6, 30) == 2025
+    assert preceding_financial_year("2026-01-01") == 2025
+    assert preceding_financial_year("2025-12-31") == 2024
+    assert preceding_financial_year("2026-06-30", 6, 30) == 2025
+    assert preceding_financial_year("2026-07-01", 6, 30) == 2026
+    assert preceding_financial_year(pd.Timestamp("2024-03-15"), 3, 31) == 2023
+    assert preceding_financial_year("2024-04-01", 3, 31) == 2024
+    ### END HIDDEN TESTS
+    """)
+    b.md("""
+    ## Question 7: who decides? (3 points)
+
+    For each enforcement tool, name who takes the decision, using one of these exact strings: `"European
+    Commission"`, `"national court"`, `"Ofcom"`, `"national data protection authority"`, `"AI Office"`,
+    `"government ministry"`. Read the `decided_by` column of `penalty_regimes.csv` and lesson 03.
+    """)
+    b.answer("a2-who-decides", """
+    WHO_DECIDES = {
+        "a fine under DSA Art. 74(1)": ...,
+        "periodic penalty payments under DSA Art. 76": ...,
+        "interim measures under DSA Art. 70": ...,
+        "making commitments binding under DSA Art. 71": ...,
+        "a temporary restriction of access under DSA Art. 51(3)": ...,
+        "a penalty under the UK Online Safety Act, Sch. 13": ...,
+        "an access restriction order under the UK Online Safety Act, s. 146": ...,
+        "a GDPR fine on X's Irish-established provider": ...,
+        "supervising Grok under the AI Act (Art. 75(1))": ...,
+        "Indonesia's block of Grok in January 2026": ...,
+    }
+    ### BEGIN SOLUTION
+    WHO_DECIDES = {
+        "a fine under DSA Art. 74(1)": "European Commission",
+        "periodic penalty payments under DSA Art. 76": "European Commission",
+        "interim measures under DSA Art. 70": "European Commission",
+        "making commitments binding under DSA Art. 71": "European Commission",
+        "a temporary restriction of access under DSA Art. 51(3)": "national court",
+        "a penalty under the UK Online Safety Act, Sch. 13": "Ofcom",
+        "an access restriction order under the UK Online Safety Act, s. 146": "national court",
+        "a GDPR fine on X's Irish-established provider": "national data protection authority",
+        "supervising Grok under the AI Act (Art. 75(1))": "AI Office",
+        "Indonesia's block of Grok in January 2026": "government ministry",
+    }
+    ### END SOLUTION
+    """)
+    b.tests("a2-who-decides-tests", 3, """
+    \"\"\"WHO_DECIDES: one of the six answers for each of the ten tools.\"\"\"
+    _allowed = {"European Commission", "national court", "Ofcom", "national data protection authority", "AI Office",
+                "government ministry"}
+    assert isinstance(WHO_DECIDES, dict) and len(WHO_DECIDES) == 10, "keep the ten tools as keys"
+    _bad = [k for k, v in WHO_DECIDES.items() if v not in _allowed]
+    assert not _bad, f"use one of the six exact strings for: {_bad}"
+    ### BEGIN HIDDEN TESTS
+    _want = ["European Commission"] * 4 + ["national court", "Ofcom", "national court",
+                                           "national data protection authority", "AI Office", "government ministry"]
+    _got = list(WHO_DECIDES.values())
+    assert _got == _want, f"{sum(a == b for a, b in zip(_got, _want, strict=True))} of 10 right"
+    ### END HIDDEN TESTS
+    """)
+    b.md("""
+    ## Question 8: the X decision against the ceiling (4 points, graded by hand)
 
     On 5 December 2025 the Commission fined X EUR 120 million (see the `dsa_74_1` summary). Art. 74(1) caps a fine
     at 6 % of the provider's worldwide annual turnover *in the preceding financial year*. In **150-250 words**:
@@ -579,11 +784,14 @@ def a3() -> Book:
     1. recover counts from published shares and see the effect of rounding;
     2. compute a Wilson confidence interval for a proportion;
     3. separate sampling uncertainty from classifier error and selection bias;
-    4. write a short, evidence-based policy memo.
+    4. state what the law requires before a regulator may act on such evidence (DSA interim measures) and which
+       tool obtains more evidence;
+    5. write a short, evidence-based policy memo.
 
     **Time needed.** 35-40 minutes. **Prerequisites.** Lesson 01 (section 2, the evidence) and proportions.
-    **Points.** 19 (10 autograded, 9 graded by hand).
+    **Points.** 24 (15 autograded, 9 graded by hand).
     """)
+    b.md(CONTENT_NOTE)
     b.md(HOW_TO)
     b.md("""
     ## The data
@@ -763,7 +971,74 @@ def a3() -> Book:
     ### END HIDDEN TESTS
     """)
     b.md("""
-    ## Question 5: what a sample can and cannot show (3 points, graded by hand)
+    ## Question 5: what does the law require before interim measures? (3 points)
+
+    A regulator reading your intervals may consider **interim measures** under DSA Art. 70. For each statement,
+    say whether it is a condition the Commission must meet under Art. 70 (`True`) or not (`False`).
+    """)
+    b.answer("a3-interim-conditions", """
+    ART_70_CONDITION = {
+        "there are proceedings that may lead to a non-compliance decision": ...,
+        "there is urgency due to the risk of serious damage for recipients of the service": ...,
+        "there is a prima facie finding of an infringement": ...,
+        "the infringement is proved beyond reasonable doubt": ...,
+        "a national court has authorised the measures": ...,
+        "the measures last no longer than four weeks": ...,
+        "the provider agrees to the measures": ...,
+    }
+    ### BEGIN SOLUTION
+    ART_70_CONDITION = {
+        "there are proceedings that may lead to a non-compliance decision": True,
+        "there is urgency due to the risk of serious damage for recipients of the service": True,
+        "there is a prima facie finding of an infringement": True,
+        "the infringement is proved beyond reasonable doubt": False,
+        "a national court has authorised the measures": False,
+        "the measures last no longer than four weeks": False,
+        "the provider agrees to the measures": False,
+    }
+    ### END SOLUTION
+    """)
+    b.tests("a3-interim-conditions-tests", 3, """
+    \"\"\"ART_70_CONDITION: True or False for each of the seven statements.\"\"\"
+    assert isinstance(ART_70_CONDITION, dict) and len(ART_70_CONDITION) == 7, "keep the seven statements as keys"
+    assert all(isinstance(v, bool) for v in ART_70_CONDITION.values()), "answer True or False for each"
+    ### BEGIN HIDDEN TESTS
+    assert list(ART_70_CONDITION.values()) == [True, True, True, False, False, False, False]
+    ### END HIDDEN TESTS
+    """)
+    b.md("""
+    ## Question 6: which tool gets the evidence? (2 points)
+
+    For each need, name the DSA tool, using one of these exact strings: `"Art. 40"` (data access for vetted
+    researchers), `"Art. 67"` (the Commission's request for information), `"Art. 69"` (the Commission's inspection),
+    `"Art. 70"` (interim measures).
+    """)
+    b.answer("a3-evidence-tool", """
+    EVIDENCE_TOOL = {
+        "the Commission obtains Grok's generation logs from X during its proceedings": ...,
+        "Commission officials examine X's classifier systems on site and ask staff to explain them": ...,
+        "university researchers study systemic risks on X with platform data": ...,
+        "the Commission orders X to switch off a feature while the proceedings continue": ...,
+    }
+    ### BEGIN SOLUTION
+    EVIDENCE_TOOL = {
+        "the Commission obtains Grok's generation logs from X during its proceedings": "Art. 67",
+        "Commission officials examine X's classifier systems on site and ask staff to explain them": "Art. 69",
+        "university researchers study systemic risks on X with platform data": "Art. 40",
+        "the Commission orders X to switch off a feature while the proceedings continue": "Art. 70",
+    }
+    ### END SOLUTION
+    """)
+    b.tests("a3-evidence-tool-tests", 2, """
+    \"\"\"EVIDENCE_TOOL: one of the four articles for each need.\"\"\"
+    assert isinstance(EVIDENCE_TOOL, dict) and len(EVIDENCE_TOOL) == 4, "keep the four needs as keys"
+    assert set(EVIDENCE_TOOL.values()) <= {"Art. 40", "Art. 67", "Art. 69", "Art. 70"}, "use the exact strings"
+    ### BEGIN HIDDEN TESTS
+    assert list(EVIDENCE_TOOL.values()) == ["Art. 67", "Art. 69", "Art. 40", "Art. 70"]
+    ### END HIDDEN TESTS
+    """)
+    b.md("""
+    ## Question 7: what a sample can and cannot show (3 points, graded by hand)
 
     In **100-150 words**: your intervals are narrow. Name three reasons why the *true* share of sexualised images
     Grok produced could still lie outside them (think about how the samples were drawn and who labelled the
@@ -779,7 +1054,7 @@ def a3() -> Book:
     units (about 20,000 images drawn from about 50,000 posts).
     """)
     b.md("""
-    ## Question 6: a policy memo (6 points, graded by hand)
+    ## Question 8: a policy memo (6 points, graded by hand)
 
     Write a **250-350 word** memo to a regulator deciding whether the evidence justifies urgent measures
     (e.g. DSA Art. 70 interim measures). Use at least two numbers from `interval_table` with their intervals,

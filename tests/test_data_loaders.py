@@ -101,7 +101,7 @@ def test_extra_column_is_named(data_copy):
 def test_short_row_is_named(data_copy):
     path = data_copy / "grok-2026" / "responses.csv"
     _rewrite(path, lambda rows: rows[5].pop())
-    with pytest.raises(DataError, match=r"row 5 \(line 6\): has 10 values, the header has 11"):
+    with pytest.raises(DataError, match=r"row 5 \(line 6\): has 11 values, the header has 12"):
         aireg.load_responses()
 
 

@@ -157,7 +157,7 @@ class DSAExplorer:
         self.update()
 
     def trace(self, key: str):
-        """The figure trace for ``key`` (one of :data:`TRACES`), e.g. ``explorer.trace("exposure").y``."""
+        """The figure trace for ``key`` (one of :data:`TRACES`), e.g. ``explorer.trace("accrued").y``."""
         return self.figure.data[TRACES.index(key)]
 
     # -- display -----------------------------------------------------------------------------------------------
