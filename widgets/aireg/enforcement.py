@@ -55,7 +55,6 @@ __all__ = [
     "procedure_table",
     "restriction_conditions",
     "restriction_order",
-    "eu_revenue_share",
     "eur_usd_rate",
     "penalty_accrual",
     "figure",
@@ -120,11 +119,11 @@ def _stamp(package: str, name: str) -> tuple[str, float]:
 
 def regime(regime_id: str) -> Regime:
     """The row ``regime_id`` of ``datasets/legal/penalty_regimes.csv`` as a :class:`Regime`."""
-    return _regime(regime_id, _stamp("legal", "penalty_regimes.csv"))
+    return _regime(regime_id, _stamp("legal", "penalty_regimes.csv") + _stamp("legal", "citations.csv"))
 
 
 @lru_cache(maxsize=64)
-def _regime(regime_id: str, stamp: tuple[str, float]) -> Regime:
+def _regime(regime_id: str, stamp: tuple) -> Regime:
     frame = load_penalty_regimes()
     rows = frame[frame["regime_id"] == regime_id]
     if rows.empty:
@@ -317,11 +316,11 @@ def uk_osa_fine(revenue_gbp: float, regime_id: str = "uk_osa_fine") -> float:
 
 def figure(figure_id: str) -> pd.Series:
     """One row of ``datasets/companies/figures.csv``."""
-    return _figure(figure_id, _stamp("companies", "figures.csv")).copy()
+    return _figure(figure_id, _stamp("companies", "figures.csv") + _stamp("companies", "citations.csv")).copy()
 
 
 @lru_cache(maxsize=64)
-def _figure(figure_id: str, stamp: tuple[str, float]) -> pd.Series:
+def _figure(figure_id: str, stamp: tuple) -> pd.Series:
     frame = load_company_figures()
     rows = frame[frame["figure_id"] == figure_id]
     if rows.empty:
@@ -379,18 +378,6 @@ def eur_usd_rate() -> float:
     """US dollars per euro on 5 Dec 2025 (row ``eur_usd_rate_2025_12_05``, implied by a published conversion of
     the EUR 120m fine); used only to draw EUR amounts beside USD turnover."""
     return float(figure("eur_usd_rate_2025_12_05")["value_central"])
-
-
-def eu_revenue_share() -> float:
-    """A rough share of X's revenue earned in the EU: EU monthly active recipients H1 2025 (``x_eu_mar_2025h1``)
-    divided by worldwide monthly active users Q2 2025 (``x_worldwide_mau_2025``).
-
-    Assumes revenue is proportional to users (advertising prices differ by region, and the EU count includes
-    logged-out recipients), so treat it as an order of magnitude, not a reported figure.
-    """
-    eu = float(figure("x_eu_mar_2025h1")["value_central"])
-    world = float(figure("x_worldwide_mau_2025")["value_central"])
-    return eu / world
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -492,8 +479,7 @@ def procedure_table() -> pd.DataFrame:
 
 REGIMES_USED = ("dsa_74_1", "dsa_74_2", "dsa_76", "dsa_70", "dsa_73_75", "dsa_51_3", "ie_ba_2009_ch6a", "uk_osa_fine",
                 "gdpr_83_5")
-FIGURES_USED = ("x_revenue_2024", "spacex_revenue_musk_group", "x_dsa_fine_2025",
-                "eur_usd_rate_2025_12_05", "x_eu_mar_2025h1", "x_eu_mar_2025h2", "x_worldwide_mau_2025")
+FIGURES_USED = ("x_revenue_2024", "spacex_revenue_musk_group", "x_dsa_fine_2025", "eur_usd_rate_2025_12_05")
 
 
 def sources() -> pd.DataFrame:
