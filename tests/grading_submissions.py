@@ -57,6 +57,34 @@ def escalated(frame, since):
     return ["CAN", "EUU", "GBR", "MYS"]  # the answer for the real data, whatever the input
 '''
 
+GUESSED_LEGAL_EFFECT = '''
+LEGAL_EFFECT = {k: "binding_measure" for k in [
+    "MeitY's notice of 2 January 2026 ordering X to remove obscene Grok content",
+    "three US senators' letter asking Apple and Google to remove the X app",
+    "the European Parliament's vote of 26 March 2026 on the AI Act amendment",
+    "California's cease-and-desist letter to xAI of 16 January 2026",
+    "Ofcom's formal investigation of X opened on 12 January 2026",
+    "the Amsterdam court's order of 26 March 2026 against xAI",
+    "the Commission's order of 8 January 2026 to retain all Grok documents",
+    "the Council's adoption of the AI Act amendment on 29 June 2026",
+    "a regulator's press statement that it will 'look into' X",
+    "an Irish High Court order blocking access to a service under DSA Art. 51(3)",
+]}  # one answer for everything: passes the visible (form) test only
+'''
+
+GUESSED_IN_FORCE = '''
+IN_FORCE_15_JAN_2026 = {k: True for k in [
+    "DSA Arts. 34-35 (risk assessment and mitigation by very large platforms)",
+    "AI Act Art. 50 (telling people that content is artificially generated)",
+    "the AI Act's ban on AI systems generating non-consensual intimate images",
+    "the UK offence of creating a purported intimate image without consent",
+    "the TAKE IT DOWN Act's 48-hour removal duty for platforms",
+    "France's Code pénal art. 226-8-1 (non-consensual sexual montages)",
+    "India's IT Act s. 79 (safe harbour for intermediaries)",
+    "the UK Online Safety Act's illegal-content duties",
+]}  # "everything voted is law": passes the visible test only
+'''
+
 WRONG_COUNTS = '''
 def count_actions(frame):
     return frame["iso3"].value_counts()  # wrong column
@@ -77,6 +105,9 @@ def a1_submissions(course: Path) -> dict[str, str]:
     nb = edit(nb, "a1-escalated", HARDCODED_ESCALATED)
     submit(course, "hardcoder", "a1-responses", nb)
     out["hardcoder"] = "passes the visible tests with hard-coded answers, fails the hidden ones"
+    nb = edit(edit(sol, "a1-legal-effect", GUESSED_LEGAL_EFFECT), "a1-in-force", GUESSED_IN_FORCE)
+    submit(course, "guesser", "a1-responses", nb)
+    out["guesser"] = "the solution's code, but the legal questions answered by guessing: those parts zero"
     submit(course, "looper", "a1-responses", edit(sol, "a1-days", prefix="while True:\n    pass\n"))
     out["looper"] = "an answer cell that never ends: timeout, that part zero"
     submit(course, "raiser", "a1-responses", edit(sol, "a1-count-actions", prefix="raise RuntimeError('oops')\n"))

@@ -128,6 +128,15 @@ def test_hard_coded_answers_fail_the_hidden_tests(pipeline):
     assert "HiddenTestFailed" in fb, "the visible tests passed and a hidden test failed (neutral message shown)"
 
 
+def test_guessed_legal_answers_score_zero_and_right_ones_full(pipeline):
+    """The legal-reasoning items: the visible test checks only the form, the hidden one every entry."""
+    assert grade(pipeline, "alice", "a1-legal-effect-tests") == 3 and grade(pipeline, "alice", "a1-in-force-tests") == 2
+    assert grade(pipeline, "guesser", "a1-legal-effect-tests") == 0
+    assert grade(pipeline, "guesser", "a1-in-force-tests") == 0
+    assert float(row(pipeline, "guesser")["score"]) == auto_points(pipeline["course"], "a1-responses") - 5
+    assert grade(pipeline, "blank", "a1-legal-effect-tests") == 0
+
+
 def test_infinite_loop_times_out_and_only_that_part_scores_zero(pipeline):
     r = row(pipeline, "looper")
     assert r["status"] == "graded"

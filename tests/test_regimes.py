@@ -40,7 +40,7 @@ def test_format_sanction_each_combination():
                                    combine="rate_only", per="day")) == (
         "periodic penalty: up to 5% of average daily worldwide turnover per day (Art. 1)")
     assert format_sanction(penalty(tool="access_restriction", max_duration_days=28)) == (
-        "access restriction, no fine amount, for up to 28 days per order (Art. 1)")
+        "access restriction, no fine amount, for 28-day periods (extensions only as the article allows) (Art. 1)")
 
 
 def test_max_sanction_from_rows():

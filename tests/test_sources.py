@@ -161,3 +161,15 @@ def test_lessons_link_only_to_cited_or_official_pages():
             url = url.rstrip(".,;")
             assert not is_blocked(url), f"{rel}: links to a blocked site: {url}"
             assert url in cited or url_domain(url).endswith(allowed_hosts), f"{rel}: uncited link {url}"
+
+
+def test_lesson_source_lists_link_only_vetted_pages():
+    frame = sources.row_sources("grok-2026", "timeline")
+    page = sources.sources_html(frame)
+    cit = load_citations("grok-2026")
+    agg = cit[(cit["resource"] == "timeline") & (cit["kind"] == "aggregator")]
+    assert len(agg), "the timeline keeps at least one aggregator-only row (with its reason)"
+    for url in agg["url"]:
+        assert url not in page, "an aggregator page is named, never linked"
+    vetted = cit[(cit["resource"] == "timeline") & (cit["kind"] == "primary")]["url"].iloc[0]
+    assert f"href='{vetted}'" in page and "[not linked]" in page

@@ -52,8 +52,13 @@ def _orders(r: pd.DataFrame) -> pd.Series:
     return r["action_type"].astype(str).isin(["access_block", "content_removal_order"])
 
 
+FORMAL_EFFECTS = ("binding_measure", "formal_step")
+
+
 def _formal(r: pd.DataFrame) -> pd.Series:
-    return ~r["action_type"].astype(str).isin(["statement", "block_lifted"])
+    if "legal_effect" in r.columns:
+        return r["legal_effect"].astype(str).isin(FORMAL_EFFECTS) & (r["action_type"].astype(str) != "block_lifted")
+    return ~r["action_type"].astype(str).isin(["statement", "block_lifted", "legislation", "other"])
 
 
 def _specific_law(r: pd.DataFrame) -> pd.Series:
@@ -73,9 +78,10 @@ READINGS: dict[str, Reading] = {r.key: r for r in [
             f"{SPECIFIC_LAW.pattern!r}); bills and votes count only once in force. Laws that exist but were not "
             "cited in the data are missed.", _specific_law),
     Reading("formal", "Wherever an authority took any formal step",
-            "Covered: jurisdictions with any documented action other than a statement or the lifting of a block: "
-            "information requests, investigations, proceedings, orders, court cases, laws, letters. The broadest "
-            "reading.", _formal),
+            "Covered: jurisdictions where an authority took a binding measure or a formal step against X or xAI "
+            "(legal_effect binding_measure or formal_step): information requests, investigations, proceedings, "
+            "orders, court judgments. Statements, letters, recommendations, votes and laws do not count. The "
+            "broadest reading.", _formal),
 ]}
 
 

@@ -122,7 +122,7 @@ def format_sanction(row: pd.Series | dict) -> str:
             "day": " per day", "violation": " per violation (each day of a continuing violation can count)"}.get(per, "")
     days = _num(get("max_duration_days"))
     if days is not None:
-        text += f", for up to {days:g} days per order"
+        text += f", for {days:g}-day periods (extensions only as the article allows)"
     return f"{text} ({get('article')})"
 
 

@@ -213,14 +213,21 @@ def row_sources(package: str, resource: str, row_ids: list[str] | tuple[str, ...
     return pd.DataFrame(out, columns=["dataset", "row", "who said it", "kind", "read on", "url"])
 
 
+def _source_link(who: str, kind: str, read_on: str, url: str) -> str:
+    """One citation in a lesson's list. Aggregators are named but not linked: a lesson links only to vetted pages
+    (primary texts, agencies, outlets and specialist press), since some other pages about the case show the images."""
+    note = f"<small>({html.escape(kind.lower())}, read on {html.escape(read_on)})</small>"
+    if kind == KIND_LABELS["aggregator"].split(" (")[0]:
+        return f"{html.escape(who)} {note} <small>[not linked]</small>"
+    return f"<a href='{html.escape(url, quote=True)}' target='_blank' rel='noopener'>{html.escape(who)}</a> {note}"
+
+
 def sources_html(*frames: pd.DataFrame) -> str:
     """A lesson's source list (HTML) from :func:`row_sources` frames: per row, who said it, linked to the page read."""
     items = []
     for frame in frames:
         for (dataset, row), group in frame.groupby(["dataset", "row"], sort=False):
-            links = "; ".join(
-                f"<a href='{html.escape(u, quote=True)}' target='_blank' rel='noopener'>{html.escape(w)}</a> "
-                f"<small>({html.escape(k.lower())}, read on {html.escape(r)})</small>"
-                for w, k, r, u in group[["who said it", "kind", "read on", "url"]].itertuples(index=False))
+            links = "; ".join(_source_link(w, k, r, u) for w, k, r, u in
+                              group[["who said it", "kind", "read on", "url"]].itertuples(index=False))
             items.append(f"<li><code>{html.escape(row)}</code> ({html.escape(dataset)}): {links}</li>")
     return "<ul class='aireg-sources'>" + "".join(items) + "</ul>"
