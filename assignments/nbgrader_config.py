@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent
 c.CourseDirectory.root = str(ROOT)
 c.CourseDirectory.course_id = os.environ.get("AIREG_COURSE_ID", "aireg-grok-2026")
 c.CourseDirectory.db_url = os.environ.get("AIREG_GRADEBOOK_URL", f"sqlite:///{ROOT / 'gradebook.db'}")
-c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".DS_Store"]
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".DS_Store", "*.md"]  # *.md: jupytext twins
 if os.environ.get("AIREG_EXCHANGE"):
     c.Exchange.root = os.environ["AIREG_EXCHANGE"]
 
