@@ -125,6 +125,7 @@ def test_restriction_control_is_in_four_week_periods_and_national(ex):
     assert "2 further period(s) are extensions the court must have allowed" in ex.panel.value
     ex.restriction_periods.value = MAX_RESTRICTION_PERIODS + 5  # past the control: clamped, never an EU-wide switch-off
     assert ex.restriction_periods.value == MAX_RESTRICTION_PERIODS
+    assert "not the number of extensions, which the court sets" in ex.panel.value
     assert "suspension in the eu" not in ex.panel.value.lower()
     _reset(ex)
 

@@ -333,7 +333,9 @@ class DSAExplorer:
             f" = about {money(fine_usd)} at {self.fx:.4f} USD per EUR "
             f"(figures.csv <code>x_dsa_fine_2025</code>, <code>eur_usd_rate_2025_12_05</code>); X has appealed it.",
             f"<b>Temporary restriction of access ({html.escape(order.article)}):</b> {restriction} It is ordered by "
-            f"{html.escape(order.decided_by)}." + restriction_html(),
+            f"{html.escape(order.decided_by)}. The DSA fixes the period (four weeks) but not the number of "
+            "extensions, which the court sets in its order; this control stops at "
+            f"{MAX_RESTRICTION_PERIODS} periods for display only." + restriction_html(),
             f"<b>UK alongside ({uk.article}, Ofcom):</b> the greater of {money(uk.fixed_amount, uk.currency)} and "
             f"{uk.percent} of qualifying worldwide revenue. The fixed floor only matters below "
             f"{money(floor, uk.currency)} of revenue; here {uk.percent} of the turnover used is "
