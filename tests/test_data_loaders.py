@@ -261,3 +261,53 @@ def test_cross_package_foreign_key_is_checked_by_name(data_copy):
     _rewrite(geo, lambda rows: rows.__setitem__(slice(None), [r for r in rows if r[0] != code]))
     with pytest.raises(DataError, match=rf"unknown code '{code}': not in jurisdictions"):
         aireg.load_responses()
+
+
+# --- values the loader cannot represent: refused with file, row and column ---------------------------------------
+
+@pytest.mark.parametrize("value,message", [
+    ("nan", "is not a number"),
+    ("inf", "is not a number"),
+    ("-Infinity", "is not a number"),
+    ("2_700_000_000", "is not a number"),
+    ("2,700", "is not a number"),
+    ("\u0663", "is not a number"),  # an Arabic-Indic digit three
+    ("1e999", "too large"),
+])
+def test_numbers_must_be_finite_and_ascii(data_copy, value, message):
+    _set(data_copy / "legal" / "penalty_regimes.csv", 1, "fixed_amount", value)
+    with pytest.raises(DataError) as err:
+        aireg.load_penalty_regimes()
+    assert err.value.row == 1 and err.value.column == "fixed_amount" and message in str(err.value)
+
+
+def test_integers_and_dates_are_ascii(data_copy):
+    _set(data_copy / "legal" / "penalty_regimes.csv", 1, "max_duration_days", "\u0662\u0668")
+    with pytest.raises(DataError, match="column 'max_duration_days'.*not an integer"):
+        aireg.load_penalty_regimes()
+    path = data_copy / "grok-2026" / "responses.csv"
+    _set(path, 2, "date", "\u0662\u0660\u0662\u0666-01-02")
+    with pytest.raises(DataError, match="row 2.*column 'date'.*YYYY-MM-DD"):
+        aireg.load_responses()
+
+
+def test_control_characters_are_refused(data_copy):
+    _set(data_copy / "grok-2026" / "responses.csv", 3, "summary", "a NUL\x00 byte")
+    with pytest.raises(DataError, match=r"row 3.*column 'summary'.*control character"):
+        aireg.load_responses()
+
+
+def test_a_byte_order_mark_is_accepted(data_copy):
+    path = data_copy / "grok-2026" / "responses.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert len(aireg.load_responses()) > 0
+
+
+def test_a_csv_error_names_file_and_line(data_copy):
+    import csv as _csv
+
+    path = data_copy / "grok-2026" / "responses.csv"
+    _set(path, 4, "summary", "x" * (_csv.field_size_limit() + 10))
+    with pytest.raises(DataError) as err:
+        aireg.load_responses()
+    assert err.value.file.endswith("responses.csv") and "not valid CSV" in str(err.value) and err.value.row == 4

@@ -248,3 +248,12 @@ def test_student_copies_are_made_once_and_never_overwritten(pipeline, tmp_path):
     rel = nbformat.read(course / "release" / "a1-responses" / "a1-responses.ipynb", as_version=4)
     text = nbformat.writes(rel)
     assert "BEGIN SOLUTION" not in text and "HIDDEN TESTS" not in text and "NotImplementedError" in text
+
+
+def test_exported_text_cannot_run_as_a_spreadsheet_formula():
+    from aireg.grading import spreadsheet_safe
+
+    for risky in ("=HYPERLINK(\"x\")", "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"):
+        assert spreadsheet_safe(risky) == "'" + risky
+    for safe in ("alice", "graded", "", 12.5, 0, -1.0, False):
+        assert spreadsheet_safe(safe) == safe

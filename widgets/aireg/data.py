@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import os
 import re
 from dataclasses import dataclass
@@ -101,6 +102,10 @@ def _resource(package_dir: Path, name: str) -> _Resource:
 
 
 _TRUE, _FALSE = {"true", "True", "TRUE", "1", "yes"}, {"false", "False", "FALSE", "0", "no"}
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _convert(value: str, field: dict):
@@ -109,16 +114,19 @@ def _convert(value: str, field: dict):
     if kind == "string":
         return value
     if kind == "integer":
-        if not re.fullmatch(r"[+-]?\d+", value):
-            raise ValueError(f"'{value}' is not an integer")
+        if not _INTEGER.fullmatch(value):
+            raise ValueError(f"'{value}' is not an integer (ASCII digits only, no separators)")
         return int(value)
     if kind == "number":
-        try:
-            return float(value)
-        except ValueError:
-            raise ValueError(f"'{value}' is not a number") from None
+        if not _NUMBER.fullmatch(value):
+            raise ValueError(f"'{value}' is not a number (ASCII digits and a decimal point; no NaN, infinity, "
+                             "thousands separators or underscores)")
+        number = float(value)
+        if not math.isfinite(number):
+            raise ValueError(f"'{value}' is too large to represent")
+        return number
     if kind == "date":
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        if not _DATE.fullmatch(value):
             raise ValueError(f"'{value}' is not a date in YYYY-MM-DD form")
         try:
             return date.fromisoformat(value)
@@ -165,13 +173,16 @@ def _read(res: _Resource) -> pd.DataFrame:
     fields = res.schema.get("fields", [])
     names = [f["name"] for f in fields]
     try:
-        text = res.path.read_text(encoding="utf-8")
+        text = res.path.read_text(encoding="utf-8-sig")  # a byte-order mark (Excel's "CSV UTF-8") is fine
     except FileNotFoundError:
         raise DataError(res.path, None, None, "file not found") from None
     except UnicodeDecodeError as e:
         raise DataError(res.path, None, None, f"not UTF-8 text ({e})") from None
     reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, None)
+    try:
+        header = next(reader, None)
+    except csv.Error as e:
+        raise DataError(res.path, None, None, f"the header is not valid CSV ({e})", reader.line_num) from None
     if header is None:
         raise DataError(res.path, None, None, "the file is empty (no header row)")
     for name in names:
@@ -184,7 +195,13 @@ def _read(res: _Resource) -> pd.DataFrame:
         raise DataError(res.path, None, None, f"columns out of order: expected {', '.join(names)}")
     columns: dict[str, list] = {n: [] for n in names}
     i = 0
-    for row in reader:
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as e:
+            raise DataError(res.path, i + 1, None, f"not valid CSV ({e})", reader.line_num) from None
         if not row:
             continue
         i += 1
@@ -193,6 +210,8 @@ def _read(res: _Resource) -> pd.DataFrame:
             raise DataError(res.path, i, None, f"has {len(row)} values, the header has {len(names)}", line)
         for field, raw in zip(fields, row, strict=True):
             name = field["name"]
+            if _CONTROL.search(raw):
+                raise DataError(res.path, i, name, "contains a control character (such as a NUL byte)", line)
             raw = raw.strip()
             if raw == "":
                 if field.get("constraints", {}).get("required"):

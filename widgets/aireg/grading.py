@@ -758,6 +758,17 @@ EXPORT_FIELDS = ["assignment", "student_id", "status", "score", "max_score", "au
                  "late_penalty", "message"]
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """A CSV cell a spreadsheet will not run as a formula: text starting with ``= + - @`` (or a tab or carriage
+    return) gets a leading apostrophe, as OWASP advises for CSV exports. Numbers pass unchanged."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def export(course: Path | None = None, to: Path | str | None = None) -> Path:
     """Write one CSV row per student and assignment (status and message from the autograde reports)."""
     from nbgrader.api import Gradebook, MissingEntry
@@ -794,7 +805,7 @@ def export(course: Path | None = None, to: Path | str | None = None) -> Path:
     with to.open("w", newline="") as f:
         w = csv.DictWriter(f, fieldnames=EXPORT_FIELDS)
         w.writeheader()
-        w.writerows(rows)
+        w.writerows({k: spreadsheet_safe(v) for k, v in r.items()} for r in rows)
     print(f"wrote {to} ({len(rows)} rows)")
     return to
 
