@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import plotly.graph_objects as go
 
+from .regimes import formal_actions
 from .theme import OKABE_ITO
 
 __all__ = [
@@ -52,13 +53,8 @@ def _orders(r: pd.DataFrame) -> pd.Series:
     return r["action_type"].astype(str).isin(["access_block", "content_removal_order"])
 
 
-FORMAL_EFFECTS = ("binding_measure", "formal_step")
-
-
 def _formal(r: pd.DataFrame) -> pd.Series:
-    if "legal_effect" in r.columns:
-        return r["legal_effect"].astype(str).isin(FORMAL_EFFECTS) & (r["action_type"].astype(str) != "block_lifted")
-    return ~r["action_type"].astype(str).isin(["statement", "block_lifted", "legislation", "other"])
+    return formal_actions(r)
 
 
 def _specific_law(r: pd.DataFrame) -> pd.Series:

@@ -29,6 +29,7 @@ from .theme import QUALITATIVE
 
 __all__ = [
     "FORMAL_EFFECTS",
+    "formal_actions",
     "REGIMES",
     "Regime",
     "comparison_table",
@@ -168,6 +169,12 @@ def _effects(rows: pd.DataFrame) -> pd.Series:
         return rows["legal_effect"].astype(str)
     informal = {"statement": "non_binding", "legislation": "law", "other": "non_binding"}
     return rows["action_type"].astype(str).map(lambda t: informal.get(t, "formal_step"))
+
+
+def formal_actions(rows: pd.DataFrame) -> pd.Series:
+    """True for the rows that are formal action against X or xAI: ``legal_effect`` in :data:`FORMAL_EFFECTS`, and
+    not the lifting of a block."""
+    return _effects(rows).isin(FORMAL_EFFECTS) & (rows["action_type"].astype(str) != "block_lifted")
 
 
 def _first(rows: pd.DataFrame, since: pd.Timestamp, formal_only: bool) -> pd.Series | None:
