@@ -10,7 +10,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 RUNTIME := $(VENV)/.runtime-installed
 TESTDEPS := $(VENV)/.test-installed
 
-.PHONY: help install install-test prepare lab lab-instructor check test test-fast lint bench vendor slides present \
+.PHONY: help install install-test lock prepare lab lab-instructor check test test-fast lint bench vendor slides present \
 	release collect autograde feedback export grade clean
 
 help:
@@ -21,6 +21,7 @@ help:
 	@echo "make slides  export every lesson to an offline reveal.js slideshow under slides/"
 	@echo "make present serve the explorers as Voila dashboards (no code shown), offline"
 	@echo "make check   pre-workshop check: pins, offline assets, data, extensions (no network needed)"
+	@echo "make lock    recompile the complete package locks from binder/requirements.in and requirements-test.in"
 	@echo "instructor:  make release | collect ZIP=path | autograde | feedback | export  (see assignments/README.md)"
 
 $(VENV)/bin/python:
@@ -39,6 +40,10 @@ $(TESTDEPS): requirements-test.txt $(RUNTIME)
 install: $(RUNTIME)
 
 install-test: $(TESTDEPS)
+
+# Recompile the complete locks from binder/requirements.in and requirements-test.in (pip-compile).
+lock: $(TESTDEPS)
+	$(BIN)/python scripts/lock.py
 
 # Student view: settings, student (release) versions of assignments, instructor-only extensions off.
 prepare: $(RUNTIME)

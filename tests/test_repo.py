@@ -36,11 +36,47 @@ def test_test_pins_are_exact_and_do_not_repeat_runtime_pins():
     assert not set(runtime) & set(test), "a package is pinned in two places"
 
 
-def test_installed_versions_match_pins():
-    from importlib.metadata import version
+def _norm(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
 
-    for name, pinned in _pins(ROOT / "binder" / "requirements.txt").items():
-        assert version(name) == pinned, name
+
+def _locks() -> dict[str, str]:
+    return {_norm(k): v for path in (ROOT / "binder" / "requirements.txt", ROOT / "requirements-test.txt")
+            for k, v in _pins(path).items()}
+
+
+def test_installed_environment_equals_the_lock():
+    """Every locked package is installed at its pin, and nothing else is installed (the kit itself aside)."""
+    from importlib.metadata import distributions
+
+    locks = _locks()
+    installed = {_norm(d.metadata["Name"]): d.version for d in distributions()}
+    wrong = {n: (v, installed.get(n)) for n, v in locks.items() if installed.get(n) != v}
+    assert not wrong, f"installed versions differ from the lock (pinned, installed): {wrong}; run `make install-test`"
+    extra = sorted(set(installed) - set(locks) - {"aireg", "pip"})
+    assert not extra, f"installed but not locked: {extra}; add them to a .in file and run `make lock`"
+
+
+def test_the_lock_is_complete_and_follows_the_short_lists():
+    """Each locked package's own requirements are locked too, and each direct requirement keeps its exact pin."""
+    from importlib.metadata import requires
+
+    from packaging.requirements import Requirement
+
+    locks = _locks()
+    missing = set()
+    for name in locks:
+        for spec in requires(name) or []:
+            req = Requirement(spec)
+            if req.marker is not None and not req.marker.evaluate({"extra": ""}):
+                continue
+            if _norm(req.name) not in locks:
+                missing.add(f"{name} -> {req.name}")
+    assert not missing, sorted(missing)
+    for short in ("binder/requirements.in", "requirements-test.in"):
+        for name, version in _pins(ROOT / short).items():
+            assert locks[_norm(name)] == version, f"{short}: {name}=={version} is not what the lock pins"
+    assert "lock:" in (ROOT / "Makefile").read_text()
 
 
 def test_make_lab_test_and_binder_share_the_pins():
