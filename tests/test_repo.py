@@ -47,10 +47,13 @@ def _locks() -> dict[str, str]:
 
 def test_installed_environment_equals_the_lock():
     """Every locked package is installed at its pin, and nothing else is installed (the kit itself aside)."""
+    import sysconfig
     from importlib.metadata import distributions
 
     locks = _locks()
-    installed = {_norm(d.metadata["Name"]): d.version for d in distributions()}
+    # only the environment's own site-packages: setuptools puts its vendored copies (setuptools/_vendor) on sys.path
+    site = list(dict.fromkeys(sysconfig.get_paths()[k] for k in ("purelib", "platlib")))
+    installed = {_norm(d.metadata["Name"]): d.version for d in distributions(path=site)}
     wrong = {n: (v, installed.get(n)) for n, v in locks.items() if installed.get(n) != v}
     assert not wrong, f"installed versions differ from the lock (pinned, installed): {wrong}; run `make install-test`"
     extra = sorted(set(installed) - set(locks) - {"aireg", "pip"})

@@ -25,11 +25,15 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
+import hmac
 import html
 import json
+import math
 import os
 import queue
 import re
+import secrets
 import shutil
 import signal
 import subprocess
@@ -466,8 +470,67 @@ def precheck(path: Path, expected: dict[str, str], keep_original: Path | None = 
 
 # --- autograde -----------------------------------------------------------------------------------------------------
 
-def _worker(course: Path, assignment: str, students: list[str]) -> int:
-    """Grade students one by one in this process with nbgrader's API; report progress as JSON lines on stdout."""
+def _event_line(key: bytes, body: dict) -> bytes:
+    """One signed progress event: ``EVENT <json> <hmac>\n``, short enough for one atomic pipe write."""
+    body = dict(body)
+    for cut in (2000, 500, 100, 0):
+        if "error" in body:
+            body["error"] = str(body["error"])[-cut:] if cut else ""
+        data = json.dumps(body, sort_keys=True)
+        mac = hmac.new(key, data.encode(), hashlib.sha256).hexdigest()
+        line = f"{EVENT}{data} {mac}\n".encode()
+        if len(line) < 4000:  # PIPE_BUF is at least 4096 on Linux: the write cannot interleave with another
+            return line
+    raise GradingError("event too large")
+
+
+def _parse_event(line: bytes, key: bytes) -> dict | None:
+    """The event in one line from a worker, or None if the line is not a well-formed event signed with ``key``.
+
+    Only the last marker counts, so bytes written into the pipe before a genuine event cannot corrupt it.
+    """
+    text = line.decode("utf-8", errors="replace").rstrip("\n")
+    at = text.rfind(EVENT)
+    if at < 0:
+        return None
+    data, _, mac = text[at + len(EVENT):].rpartition(" ")
+    want = hmac.new(key, data.encode(), hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(mac.encode(), want.encode()):
+        return None
+    try:
+        ev = json.loads(data)
+    except ValueError:
+        return None
+    if not isinstance(ev, dict) or not isinstance(ev.get("student"), str):
+        return None
+    if ev.get("event") == "start" and set(ev) == {"event", "student"}:
+        return ev
+    if (ev.get("event") == "done" and set(ev) == {"event", "student", "ok", "seconds", "error"}
+            and isinstance(ev["ok"], bool) and isinstance(ev["error"], str)
+            and isinstance(ev["seconds"], (int, float)) and math.isfinite(ev["seconds"]) and ev["seconds"] >= 0):
+        return ev
+    return None
+
+
+def _worker(course: Path, events_fd: int) -> int:
+    """Grade students one by one in this process with nbgrader's API, reporting signed events on ``events_fd``.
+
+    The job (assignment, student ids, event key) arrives as JSON on stdin, never on the command line, so a student
+    id such as ``-h`` is only data. The event pipe is made non-inheritable and the worker's own stdout goes to the
+    log, so a kernel (a child of this process) neither inherits the channel nor reaches the parent by printing.
+    """
+    job = json.loads(sys.stdin.read())
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)  # the job pipe is closed before any kernel starts
+    os.close(devnull)
+    os.set_inheritable(events_fd, False)
+    os.dup2(2, 1)  # whatever a kernel prints goes to the worker log
+    key = bytes.fromhex(job["key"])
+    assignment, students = str(job["assignment"]), [str(s) for s in job["students"]]
+
+    def send(body: dict) -> None:
+        os.write(events_fd, _event_line(key, body))
+
     from nbgrader.apps import NbGraderAPI
     from traitlets.config.loader import PyFileConfigLoader
 
@@ -475,7 +538,7 @@ def _worker(course: Path, assignment: str, students: list[str]) -> int:
     config = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
     api = NbGraderAPI(config=config)
     for student in students:
-        print(EVENT + json.dumps({"event": "start", "student": student}), flush=True)
+        send({"event": "start", "student": student})
         t0 = time.perf_counter()
         try:
             result = api.autograde(assignment, student, force=True, create=True)
@@ -486,9 +549,9 @@ def _worker(course: Path, assignment: str, students: list[str]) -> int:
         if not ok:
             errors = [ln.split("ERROR]", 1)[1].strip() for ln in log.splitlines() if "ERROR]" in ln]
             errors = [e for e in errors if not e.startswith(("There was an error", "Please see"))]
-            err = errors[0] if errors else (err.strip().splitlines() or ["unknown error"])[-1]
-        print(EVENT + json.dumps({"event": "done", "student": student, "ok": ok, "seconds": time.perf_counter() - t0,
-                                  "error": err[-2000:] if not ok else ""}), flush=True)
+            err = errors[0] if errors else (str(err).strip().splitlines() or ["unknown error"])[-1]
+        send({"event": "done", "student": student, "ok": ok, "seconds": time.perf_counter() - t0,
+              "error": err if not ok else ""})
     return 0
 
 
@@ -512,25 +575,44 @@ def _kill_tree(proc: subprocess.Popen) -> None:
 
 
 def _run_workers(course: Path, assignment: str, students: list[str], deadline: float) -> dict[str, dict]:
-    """Grade in a worker process; a worker that hangs past ``deadline`` s per student or dies is replaced."""
+    """Grade in a worker process; a worker that hangs past ``deadline`` s per student or dies is replaced.
+
+    Results come back over a private pipe as signed events (see ``_worker``); anything else in that pipe, an event
+    out of order or for a student this worker was not given is logged and ignored.
+    """
     results: dict[str, dict] = {}
     todo = list(students)
+    errlog = course / "reports" / f"{assignment}-worker.log"
+    errlog.parent.mkdir(exist_ok=True)
     while todo:
-        cmd = [sys.executable, "-m", "aireg.grading", "--course", str(course), "_worker", assignment, *todo]
-        errlog = course / "reports" / f"{assignment}-worker.log"
-        errlog.parent.mkdir(exist_ok=True)
+        key = secrets.token_bytes(32)
+        read_fd, write_fd = os.pipe()
+        cmd = [sys.executable, "-m", "aireg.grading", "--course", str(course), "_worker",
+               "--events-fd", str(write_fd)]
         with errlog.open("a") as err:
-            proc = subprocess.Popen(cmd, cwd=course, env=_env(), stdout=subprocess.PIPE, stderr=err, text=True,
-                                    start_new_session=True)
+            proc = subprocess.Popen(cmd, cwd=course, env=_env(), stdin=subprocess.PIPE, stdout=err, stderr=err,
+                                    pass_fds=(write_fd,), start_new_session=True)
+        os.close(write_fd)
+        try:
+            proc.stdin.write(json.dumps({"assignment": assignment, "students": todo, "key": key.hex()}).encode())
+            proc.stdin.close()
+        except OSError:
+            pass  # the worker died at once: handled below as "failed to start"
         lines: queue.Queue = queue.Queue()
 
-        def pump(stream=proc.stdout, q=lines) -> None:
-            for line in stream:
-                q.put(line)
+        def pump(fd=read_fd, q=lines) -> None:
+            with os.fdopen(fd, "rb") as stream:
+                while True:
+                    line = stream.readline(1 << 16)
+                    if not line:
+                        break
+                    q.put(line)
             q.put(None)
 
         threading.Thread(target=pump, daemon=True).start()
-        current, started, seen = None, time.monotonic(), 0
+        current, started, seen, ignored = None, time.monotonic(), 0, 0
+        pending = iter(todo)
+        expect = next(pending, None)
         while True:
             try:
                 line = lines.get(timeout=1.0)
@@ -548,17 +630,30 @@ def _run_workers(course: Path, assignment: str, students: list[str], deadline: f
                         results[s] = {"ok": False, "seconds": 0.0, "status": "error",
                                       "error": f"the grading process failed to start (exit {proc.returncode}); "
                                                f"see {errlog}"}
+                elif current and proc.returncode == 0:  # the worker finished but this result never arrived intact
+                    results[current] = {"ok": False, "seconds": time.monotonic() - started, "status": "error",
+                                        "error": "the grader's result for this notebook was unreadable"}
                 elif current:
                     results[current] = {"ok": False, "seconds": time.monotonic() - started, "status": "crashed",
                                         "error": f"the grading process died (exit {proc.returncode}) while running "
                                                  "this notebook"}
                 break
-            if not line.startswith(EVENT):
+            ev = _parse_event(line, key)
+            if ev is not None and ev["event"] == "start" and current is not None and ev["student"] == expect:
+                # the previous student's result was lost (its own kernel garbled the pipe): that student alone fails
+                results[current] = {"ok": False, "seconds": time.monotonic() - started, "status": "error",
+                                    "error": "the grader's result for this notebook was unreadable"}
+                current = None
+            if ev is None or (ev["event"] == "start" and (current is not None or ev["student"] != expect)) or \
+                    (ev["event"] == "done" and ev["student"] != current):
+                ignored += 1
+                with errlog.open("a") as err:
+                    err.write(f"ignored a line on the result channel: {line[:200]!r}\n")
                 continue
-            ev = json.loads(line[len(EVENT):])
             seen += 1
             if ev["event"] == "start":
                 current, started = ev["student"], time.monotonic()
+                expect = next(pending, None)
             else:
                 results[ev["student"]] = ev
                 current = None
@@ -643,8 +738,12 @@ def autograde(course: Path | None = None, assignment: str | None = None, student
         for s in subs:
             notes, ok = [], True
             for name, cells in expected.items():
-                chk = precheck(course / "submitted" / s / a / name, cells,
-                               keep_original=course / "reports" / "originals" / a / s / name)
+                try:
+                    chk = precheck(course / "submitted" / s / a / name, cells,
+                                   keep_original=course / "reports" / "originals" / a / s / name)
+                except Exception as exc:  # noqa: BLE001 - an unforeseen file costs this student alone
+                    chk = Check().reject(f"{name}: could not be read ({type(exc).__name__}); open it in Jupyter, "
+                                         "save and resubmit")
                 ok &= chk.ok
                 notes += chk.messages
             verdicts[s] = (ok, notes)
@@ -671,7 +770,10 @@ def autograde(course: Path | None = None, assignment: str | None = None, student
                 row["status"] = "graded"
                 notes = notes + _runtime_notes(course / "autograded" / s / a, expected)
             if row["status"] != "graded":
-                _zero(course, a, s)
+                try:
+                    _zero(course, a, s)
+                except Exception as exc:  # noqa: BLE001 - reported for this student, the others go on
+                    notes = notes + [f"old grades could not be cleared ({type(exc).__name__}): check the gradebook"]
             row["message"] = "; ".join(notes)
             rows.append(row)
         with Gradebook(db_url, course_id) as gb:
@@ -685,6 +787,8 @@ def autograde(course: Path | None = None, assignment: str | None = None, student
                         row["score"] = round(gb.find_submission(a, row["student_id"]).score, 2)
                     except MissingEntry:
                         row["status"], row["message"] = "error", "no grades recorded"
+                    except Exception as exc:  # noqa: BLE001 - one unreadable record costs that student alone
+                        row["status"], row["message"] = "error", f"grades unreadable ({type(exc).__name__})"
         report = course / "reports" / f"{a}-autograde.csv"
         report.parent.mkdir(exist_ok=True)
         with report.open("w", newline="") as f:
@@ -832,8 +936,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--to", help="output file (default: <course>/grades.csv)")
     p = sub.add_parser("student-copies", help="refresh the release and copy new notebooks to student/")
     p = sub.add_parser("_worker", help=argparse.SUPPRESS)
-    p.add_argument("assignment")
-    p.add_argument("students", nargs="*")
+    p.add_argument("--events-fd", type=int, required=True)
     args = ap.parse_args(argv)
     try:
         course = course_root(args.course)
@@ -857,7 +960,7 @@ def main(argv: list[str] | None = None) -> int:
             made = prepare_student_copies(course)
             print(f"new student copies: {len(made)}")
         elif args.cmd == "_worker":
-            return _worker(course, args.assignment, args.students)
+            return _worker(course, args.events_fd)
     except (GradingError, subprocess.TimeoutExpired) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
