@@ -43,6 +43,7 @@ c.Autograde.autograde_preprocessors = [
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",
     "aireg.grading.LimitOutputBytes",
+    "aireg.grading.SanitizeStudentContent",  # no student HTML/JavaScript in what Formgrader shows
     "nbgrader.preprocessors.SaveAutoGrades",
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",
@@ -53,5 +54,6 @@ c.GenerateFeedback.preprocessors = [
     GetGrades,
     "aireg.grading.ScrubHiddenTestOutputs",  # needs the hidden block, so it runs before ClearHiddenTests
     ClearHiddenTests,
+    "aireg.grading.SanitizeStudentContent",  # no student HTML/JavaScript in the pages students open
     CSSHTMLHeaderPreprocessor,
 ]

@@ -40,6 +40,7 @@ import subprocess
 import sys
 import threading
 import time
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -118,6 +119,21 @@ os.execvp(sys.argv[1], sys.argv[1:])
 """
 
 
+#: nbgrader's own delimiters (``ClearHiddenTests``: a case-sensitive substring of a line), as they are shown when a
+#: student's cell quotes them.
+_DEFANGED = {"BEGIN HIDDEN TESTS": "BEGIN-HIDDEN-TESTS (quoted by the student)",
+             "END HIDDEN TESTS": "END-HIDDEN-TESTS (quoted by the student)"}
+_DANGEROUS_LINK = re.compile(r"javascript:|vbscript:|\]\(<?data:|\]:<?data:")
+
+
+def _fold(text: str, keep_case: bool = False) -> str:
+    """Text as a reader sees it, for matching: NFKC, no whitespace, no control, format (zero-width, bidi, tag)
+    or combining characters, case-folded unless ``keep_case``."""
+    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text))
+    kept = "".join(ch for ch in text if not ch.isspace() and unicodedata.category(ch)[0] not in "CZM")
+    return kept if keep_case else kept.casefold()
+
+
 def hidden_lines(source: str) -> tuple[list[str], set[int]]:
     """The stripped lines between the hidden-test markers of a cell, and their 1-based line numbers."""
     texts, numbers, inside = [], set(), False
@@ -147,7 +163,8 @@ def _visible(source: str) -> str:
 
 # The nbconvert/nbgrader classes below are named in nbgrader_config.py. They are built on first use
 # (module __getattr__), so that importing aireg.grading (e.g. for prepare_student_copies) stays fast.
-_LAZY = ("LimitedKernelManager", "LimitedExecute", "LimitOutputBytes", "ScrubHiddenTestOutputs")
+_LAZY = ("LimitedKernelManager", "LimitedExecute", "LimitOutputBytes", "ScrubHiddenTestOutputs",
+         "SanitizeStudentContent")
 _CLASSES: dict = {}
 
 
@@ -222,6 +239,13 @@ def _define_classes() -> dict:
         ).tag(config=True)
 
         def preprocess_cell(self, cell, resources, index):
+            meta = cell.get("metadata", {}).get("nbgrader", {})
+            written_by_student = not meta.get("grade") or meta.get("solution")  # test cells come from the master
+            if written_by_student and any(m in cell.source for m in _DEFANGED):
+                # a student quoting the markers: nbgrader's ClearHiddenTests would stop on it (nested markers)
+                for marker, quoted in _DEFANGED.items():
+                    cell.source = cell.source.replace(marker, quoted)
+                return cell, resources
             if cell.cell_type != "code" or BEGIN_HIDDEN not in cell.source:
                 return cell, resources
             lines, numbers = hidden_lines(cell.source)
@@ -257,8 +281,42 @@ def _define_classes() -> dict:
             cell.outputs = [from_dict(o) for o in outputs]
             return cell, resources
 
+    from nbconvert.preprocessors.sanitize import SanitizeHTML
+
+    class SanitizeStudentContent(SanitizeHTML):
+        """Neutralise student HTML and JavaScript in what the instructor (Formgrader) and students (feedback) open.
+
+        nbconvert's ``SanitizeHTML`` (bleach): every code cell's rich outputs (HTML and Markdown escaped by bleach's
+        allow-list; JavaScript, SVG, widget and other active types removed, a plain-text note left) and every
+        markdown or raw cell the student could write (all but locked instructor cells, which nbgrader restores
+        from the master copy). Markdown links or images to ``javascript:``, ``vbscript:`` or ``data:`` URLs,
+        which are Markdown rather than HTML and so pass bleach, turn the cell into plain text.
+        """
+
+        enabled = Bool(True, help="nbconvert preprocessors are off unless enabled").tag(config=True)
+
+        def preprocess_cell(self, cell, resources, index):
+            meta = cell.get("metadata", {}).get("nbgrader", {})
+            if cell.cell_type in ("markdown", "raw"):
+                if meta.get("locked") and not meta.get("solution"):
+                    return cell, resources
+                cell.source = self.sanitize_html_tags(cell.source)
+                if _DANGEROUS_LINK.search(_fold(html.unescape(cell.source), keep_case=False)):
+                    fence = "`" * max(3, 1 + max((len(m) for m in re.findall(r"`+", cell.source)), default=0))
+                    cell.source = f"{fence}text\n{html.unescape(cell.source)}\n{fence}"
+                return cell, resources
+            if cell.cell_type == "code":
+                for out in cell.get("outputs", []):
+                    if out.get("output_type") in ("display_data", "execute_result"):
+                        before = set(out.get("data", {}))
+                        self.sanitize_code_outputs([out])
+                        if before - set(out.get("data", {})) and "text/plain" not in out["data"]:
+                            out["data"]["text/plain"] = "[an interactive output was removed by the grader]"
+            return cell, resources
+
     classes = {"LimitedKernelManager": LimitedKernelManager, "LimitedExecute": LimitedExecute,
-               "LimitOutputBytes": LimitOutputBytes, "ScrubHiddenTestOutputs": ScrubHiddenTestOutputs}
+               "LimitOutputBytes": LimitOutputBytes, "ScrubHiddenTestOutputs": ScrubHiddenTestOutputs,
+               "SanitizeStudentContent": SanitizeStudentContent}
     for name, cls in classes.items():
         cls.__qualname__ = name
     return classes
@@ -823,38 +881,119 @@ def hidden_secrets(course: Path, assignment: str) -> list[str]:
     return sorted(set(out))
 
 
+def _readable(page: str) -> list[str]:
+    """An HTML page's text as a reader could read it, folded (see ``_fold``), two ways: tags stripped before
+    and after unescaping entities, so neither escaped nor real markup splits a leaked line."""
+    page = ANSI.sub("", page)
+    return [_fold(html.unescape(re.sub(r"<[^>]*>", "", page))),
+            _fold(re.sub(r"<[^>]*>", "", html.unescape(page)))]
+
+
+def leaked_lines(page: str, secrets_: list[str]) -> list[str]:
+    """Hidden-test lines found in a feedback page, after Unicode normalisation (zero-width, format and tag
+    characters, whitespace, case and markup do not hide a line)."""
+    texts = _readable(page)
+    return [x for x in secrets_ if len(_fold(x)) >= 10 and any(_fold(x) in t for t in texts)]
+
+
 def feedback_leaks(course: Path, assignment: str) -> list[str]:
     """Feedback files that contain a hidden-test line (should be empty)."""
-    secrets = hidden_secrets(course, assignment)
+    secrets_ = hidden_secrets(course, assignment)
     bad = []
-    for f in (course / "feedback").glob(f"*/{assignment}/*.html"):
-        text = html.unescape(ANSI.sub("", f.read_text(errors="replace")))
-        text = re.sub(r"<[^>]+>", "", text)
-        hits = [s for s in secrets if s in text]
+    for f in sorted((course / "feedback").glob(f"*/{assignment}/*.html")):
+        hits = leaked_lines(f.read_text(encoding="utf-8", errors="replace"), secrets_)
         if hits:
             bad.append(f"{f.relative_to(course)}: {hits[0]!r}")
     return bad
 
 
+FEEDBACK_FIELDS = ["assignment", "student_id", "status", "files", "message"]
+
+
+def _generate_feedback(course: Path, assignment: str, students: list[str]) -> dict[str, str]:
+    """nbgrader's feedback, one student at a time (in this process: no student code runs here), so a notebook
+    that breaks nbconvert costs that student alone. Returns the error per student who got none."""
+    from nbgrader.apps import NbGraderAPI
+    from traitlets.config.loader import PyFileConfigLoader
+
+    errors: dict[str, str] = {}
+    here = os.getcwd()
+    os.chdir(course)
+    try:
+        config = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
+        api = NbGraderAPI(config=config)
+        for s in students:
+            try:
+                result = api.generate_feedback(assignment, s, force=True)
+                ok = bool(result.get("success"))
+                log = ANSI.sub("", result.get("log") or "")
+                why = [ln.strip() for ln in log.splitlines() if re.match(r"\s*[A-Za-z_.]*(Error|Exception):", ln)]
+                err = "" if ok else (why[-1] if why else ANSI.sub("", result.get("error") or "unknown error"))
+            except Exception as exc:  # noqa: BLE001 - one student's notebook, one student's loss
+                ok, err = False, f"{type(exc).__name__}: {exc}"
+            if not ok:
+                lines = [ln for ln in err.strip().splitlines() if ln.strip()]
+                errors[s] = lines[-1][:300] if lines else "unknown error"
+    finally:
+        os.chdir(here)
+    return errors
+
+
 def feedback(course: Path | None = None, assignment: str | None = None) -> list[Path]:
-    """Generate feedback HTML without hidden tests; raises if any hidden-test line is still found."""
+    """Generate feedback HTML without hidden tests, student by student.
+
+    Every page is scanned for hidden-test lines (``leaked_lines``); a student whose page would reveal one is
+    quarantined (files moved to ``reports/quarantine/``, not released) and the others are unaffected. Every
+    released page is then made to open offline. ``reports/<a>-feedback.csv`` lists what happened to each student.
+    """
     course = course_root(course)
     made = []
     for a in [assignment] if assignment else assignments(course):
-        if not any((course / "autograded").glob(f"*/{a}")):
+        students = sorted(p.parent.name for p in (course / "autograded").glob(f"*/{a}") if p.is_dir())
+        if not students:
             print(f"{a}: nothing autograded yet")
             continue
-        nbgrader(course, "generate_feedback", a, "--force")
-        leaks = feedback_leaks(course, a)
-        if leaks:
-            for f in (course / "feedback").glob(f"*/{a}"):
-                shutil.rmtree(f, ignore_errors=True)
-            raise GradingError(f"{a}: feedback would reveal hidden tests, files removed: {'; '.join(leaks[:5])}")
-        files = sorted((course / "feedback").glob(f"*/{a}/*.html"))
-        for f in files:  # feedback must open offline: drop CDN scripts (MathJax) that nbconvert adds
-            f.write_text(inline_cdn_assets(f.read_text(encoding="utf-8")), encoding="utf-8")
-        made += files
-        print(f"{a}: {len(files)} feedback file(s) in {course / 'feedback'} (no hidden tests found in them)")
+        errors = _generate_feedback(course, a, students)
+        secrets_ = hidden_secrets(course, a)
+        rows = []
+        for s in students:
+            folder = course / "feedback" / s / a
+            row = {"assignment": a, "student_id": s, "status": "ok", "files": 0, "message": ""}
+            if s in errors:
+                shutil.rmtree(folder, ignore_errors=True)
+                row.update(status="error", message=f"no feedback: {errors[s]}")
+                rows.append(row)
+                continue
+            files = sorted(folder.glob("*.html"))
+            hits = []
+            for f in files:
+                hits += leaked_lines(f.read_text(encoding="utf-8", errors="replace"), secrets_)
+            if hits:
+                dest = course / "reports" / "quarantine" / a / s
+                shutil.rmtree(dest, ignore_errors=True)
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                shutil.move(str(folder), str(dest))
+                row.update(status="quarantined", message=f"the page would show a hidden-test line ({len(hits)} "
+                           f"found, first {hits[0][:60]!r}); held in {dest.relative_to(course)}; review it")
+                rows.append(row)
+                continue
+            for f in files:  # feedback must open offline: drop CDN scripts (MathJax) that nbconvert adds
+                f.write_text(inline_cdn_assets(f.read_text(encoding="utf-8")), encoding="utf-8")
+            row["files"] = len(files)
+            made += files
+            rows.append(row)
+        report = course / "reports" / f"{a}-feedback.csv"
+        report.parent.mkdir(exist_ok=True)
+        with report.open("w", newline="") as f:
+            w = csv.DictWriter(f, fieldnames=FEEDBACK_FIELDS)
+            w.writeheader()
+            w.writerows({k: spreadsheet_safe(v) for k, v in r.items()} for r in rows)
+        ok = sum(r["status"] == "ok" for r in rows)
+        print(f"{a}: feedback for {ok} of {len(rows)} student(s) in {course / 'feedback'} (scanned: no hidden "
+              f"tests in them); report: {report}")
+        for r in rows:
+            if r["status"] != "ok":
+                print(f"  {r['student_id']:<20} {r['status']:<11} {r['message']}")
     return made
 
 
