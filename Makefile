@@ -22,7 +22,7 @@ help:
 	@echo "make present serve the explorers as Voila dashboards (no code shown), offline"
 	@echo "make check   pre-workshop check: pins, offline assets, data, extensions (no network needed)"
 	@echo "make lock    recompile the complete package locks from binder/requirements.in and requirements-test.in"
-	@echo "instructor:  make release | collect ZIP=path | autograde | feedback | export  (see assignments/README.md)"
+	@echo "instructor:  make release | collect ZIP=path [ASSIGNMENT=a] | autograde | feedback | export  (see assignments/README.md)"
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -87,7 +87,7 @@ release: $(RUNTIME)
 	$(BIN)/python -m aireg.grading release
 
 collect: $(RUNTIME)
-	$(BIN)/python -m aireg.grading collect $(ZIP)
+	$(BIN)/python -m aireg.grading collect $(ZIP) $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT))
 
 autograde: $(RUNTIME)
 	AIREG_GRADING_WORKERS=$(or $(WORKERS),1) $(BIN)/python -m aireg.grading autograde $(ASSIGNMENT)

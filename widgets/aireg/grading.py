@@ -3,10 +3,9 @@
 One command per step (``make release|collect ZIP=...|autograde|feedback|export``; or ``python -m aireg.grading``):
 
 - ``release [A]``: ``nbgrader generate_assignment`` for every assignment in ``source/`` (or one);
-- ``collect ZIP [--assignment A]``: import an LMS download with ``nbgrader zip_collect``; file names in the
-  Canvas style ``<student>_<number>[_<number>]_<notebook>.ipynb`` or Moodle folders
-  ``<student>_<number>_assignsubmission_file_/<notebook>.ipynb`` are understood (``LMS_REGEXP``; override with
-  ``$AIREG_COLLECT_REGEXP`` or ``--regexp``);
+- ``collect ZIP [--assignment A]``: import an LMS download; Canvas ``<name>_<user>[_<sub>]_<notebook>.ipynb`` and
+  Moodle ``<Full Name>_<user>_assignsubmission_file_/<notebook>.ipynb`` are understood (``LMS_LAYOUTS``; another
+  LMS: ``$AIREG_COLLECT_REGEXP`` or ``--regexp``); every member is accounted for in ``reports/<A>-collect.csv``;
 - ``autograde [A]``: pre-checks every submitted notebook (valid JSON and nbformat, size, expected graded cells),
   rejects the unusable ones with a clear message and a zero, and grades every other student separately in a
   worker process with a per-cell timeout and a per-submission deadline, so one hostile notebook cannot stop
@@ -52,10 +51,14 @@ BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 EVENT = "@@aireg-grading@@ "
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
-#: Canvas ``alice_1234_5678_a1-responses.ipynb`` (``LATE_`` and ``-1`` resubmission suffixes allowed) and Moodle
-#: ``alice_1234_assignsubmission_file_/a1-responses.ipynb``. The student part may not contain ``_`` or spaces.
-LMS_REGEXP = (r".*/(?P<student_id>[A-Za-z0-9.\-]+)_(?:LATE_)?\d+_(?:\d+_|assignsubmission_file_/)?"
-              r"(?P<file_id>[A-Za-z0-9][A-Za-z0-9_\-]*?)(?:-\d+)?\.ipynb$")
+#: LMS download layouts (matched against the member's path in the zip). Canvas: ``<name>_[LATE_]<user>_<sub>_<file>``
+#: at the top level (``<sub>`` optional); Moodle: ``<Full Name>_<participant>_assignsubmission_file_/<file>``, in
+#: folders or flat. ``<name>`` may hold spaces, accents and apostrophes; the user number keeps namesakes apart.
+LMS_LAYOUTS = (
+    re.compile(r"^(?P<name>[^/]+?)_(?P<user>\d+)_assignsubmission_file_/(?:.*/)?(?P<file>[^/]+)$"),
+    re.compile(r"^(?P<name>[^/]+?)_(?P<user>\d+)_assignsubmission_file_(?P<file>[^/]+)$"),
+    re.compile(r"^(?P<name>[^/]+?)_(?:LATE_)?(?P<user>\d+)_(?:\d+_)?(?P<file>[^/]+)$"),
+)
 
 MAX_NOTEBOOK_MB = float(os.environ.get("AIREG_MAX_NOTEBOOK_MB", "5"))
 REPORT_FIELDS = ["assignment", "student_id", "status", "score", "max_score", "seconds", "message"]
@@ -385,36 +388,194 @@ def prepare_student_copies(course: Path | None = None, student_dir: Path | None 
 
 # --- collect ---------------------------------------------------------------------------------------------------------
 
+COLLECT_FIELDS = ["member", "status", "student_id", "lms_name", "lms_user", "notebook", "reason"]
+
+
+def student_slug(name: str) -> str:
+    """An nbgrader student id from an LMS name: ASCII letters and digits joined by ``-`` (``Zoë O'Brien`` ->
+    ``zoe-obrien``); never starts with ``-``."""
+    ascii_ = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    ascii_ = re.sub(r"['’`]", "", ascii_)
+    return re.sub(r"[^a-z0-9]+", "-", ascii_).strip("-")
+
+
+def _notebook_key(file: str) -> str:
+    """A submitted file name reduced for matching: no folders, case, ``(1)`` browser copies or ``-1`` resubmission
+    suffixes, spaces or underscores (``A1 Responses (1).IPYNB`` -> ``a1-responses``)."""
+    stem = re.sub(r"(?i)\.ipynb$", "", file.rsplit("/", 1)[-1]).strip()
+    stem = re.sub(r"\s*\(\d+\)$", "", stem)
+    stem = re.sub(r"-\d+$", "", stem)
+    return re.sub(r"[\s_]+", "-", stem).lower()
+
+
+def _resubmission(file: str) -> int:
+    m = re.search(r"(?:-(\d+)|\((\d+)\))\s*(?i:\.ipynb)$", file)
+    return int(m.group(1) or m.group(2)) if m else 0
+
+
+def _parse_member(member: str, regexp: str | None) -> tuple[str, str, str] | None:
+    """(LMS name, user number or "", file) from a member path, or None if no layout fits."""
+    if regexp:
+        m = re.match(regexp, "/" + member)
+        if not m:
+            return None
+        d = m.groupdict()
+        return d["student_id"], d.get("user") or "", d["file_id"]
+    for layout in LMS_LAYOUTS:
+        m = layout.match(member)
+        if m:
+            return m["name"], m["user"], m["file"]
+    return None
+
+
 def collect(zip_path: Path | str, course: Path | None = None, assignment: str | None = None,
             regexp: str | None = None) -> list[str]:
-    """Import an LMS download (zip) of submissions with ``nbgrader zip_collect``; returns the student ids found."""
+    """Import an LMS download (zip) of submissions into ``submitted/<student>/<assignment>/``.
+
+    Identity comes from the LMS's structure (name and user number), never from a file's name: a file named after
+    another student stays its uploader's. Namesakes (same name, different user number) get ``<name>-<number>``;
+    the mapping is kept in ``downloaded/identities.csv`` so a student keeps one id across downloads. Of several
+    files for one notebook, the highest resubmission number (``-2``, ``(2)``), then the newest, wins. Only
+    notebooks are read: nested zips are never opened, and sizes are checked before anything is decompressed.
+    ``reports/<assignment>-collect.csv`` lists every member: taken, superseded, skipped (with why) or in conflict.
+    Returns the student ids now submitted for the assignment.
+    """
+    import zipfile
+
     course = course_root(course)
     zip_path = Path(zip_path).resolve()
     if not zip_path.is_file():
-        raise GradingError(f"no such file: {zip_path} (usage: make collect ZIP=path/to/download.zip)")
+        raise GradingError(f"no such file: {zip_path} (usage: make collect ZIP=path/to/download.zip "
+                           "[ASSIGNMENT=a1-responses])")
+    try:
+        zf = zipfile.ZipFile(zip_path)
+        infos = [i for i in zf.infolist() if not i.is_dir()]
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise GradingError(f"{zip_path.name} is not a zip file: {exc}") from exc
     if assignment is None:
-        import zipfile
-
-        try:
-            names = " ".join(zipfile.ZipFile(zip_path).namelist())
-        except zipfile.BadZipFile as exc:
-            raise GradingError(f"{zip_path.name} is not a zip file: {exc}") from exc
-        found = [a for a in assignments(course) if a in names]
+        names = " ".join(i.filename.lower() for i in infos)
+        found = [a for a in assignments(course) if a.lower() in names]
         if len(found) != 1:
             raise GradingError(f"cannot tell which assignment {zip_path.name} holds (found {found or 'none'}); "
-                               "pass --assignment")
+                               "name it: make collect ZIP=... ASSIGNMENT=a1-responses")
         assignment = found[0]
+    if assignment not in assignments(course):
+        raise GradingError(f"no assignment {assignment!r}; the course has {', '.join(assignments(course))}")
+    notebooks = {_notebook_key(n): n for n in expected_cells(course, assignment)}
+    regexp = regexp or os.environ.get("AIREG_COLLECT_REGEXP") or None
+    cap = int(10 * MAX_NOTEBOOK_MB * 1e6)
+
+    ids_file = course / "downloaded" / "identities.csv"
+    known: dict[tuple[str, str], str] = {}
+    if ids_file.is_file():
+        with ids_file.open(newline="", encoding="utf-8") as f:
+            known = {(r["lms_name"], r["lms_user"]): r["student_id"] for r in csv.DictReader(f)}
+    parsed = {i.filename: _parse_member(i.filename, regexp) for i in infos}
+    users_by_slug: dict[str, set[str]] = {}
+    for name, user in known:
+        users_by_slug.setdefault(student_slug(name), set()).add(user)
+    for got in parsed.values():
+        if got:
+            users_by_slug.setdefault(student_slug(got[0]), set()).add(got[1])
+
+    def identity(name: str, user: str) -> str:
+        if (name, user) in known:
+            return known[(name, user)]
+        slug = student_slug(name) or f"student-{user or 'unknown'}"
+        sid = slug if len(users_by_slug.get(student_slug(name), set())) <= 1 else f"{slug}-{user}"
+        taken = set(known.values())
+        n = 2
+        while sid in taken:  # never reuse another identity's id
+            sid, n = f"{slug}-{user}-{n}" if user else f"{slug}-{n}", n + 1
+        known[(name, user)] = sid
+        return sid
+
+    rows: list[dict] = []
+    candidates: dict[tuple[str, str], list[tuple]] = {}
+    for info in infos:
+        member = info.filename
+        row = {"member": member, "status": "skipped", "student_id": "", "lms_name": "", "lms_user": "",
+               "notebook": "", "reason": ""}
+        rows.append(row)
+        got = parsed[member]
+        if not member.lower().endswith(".ipynb"):
+            kind = "a zip inside the download is never opened" if member.lower().endswith(".zip") else \
+                "not a notebook"
+            row["reason"] = f"{kind}; ask the student to upload the .ipynb file itself"
+            if got:
+                row.update(student_id=identity(got[0], got[1]), lms_name=got[0], lms_user=got[1])
+            continue
+        if not got:
+            row["reason"] = "the path fits no LMS layout (see assignments/README.md, LMS file names)"
+            continue
+        name, user, file = got
+        sid = identity(name, user)
+        row.update(student_id=sid, lms_name=name, lms_user=user)
+        key = _notebook_key(file)
+        nb = notebooks.get(key) or (next(iter(notebooks.values())) if len(notebooks) == 1 else None)
+        if nb is None:
+            row["reason"] = f"not one of this assignment's notebooks ({', '.join(notebooks.values())})"
+            continue
+        if info.file_size > cap:
+            row["reason"] = f"{info.file_size / 1e6:.0f} MB uncompressed (limit {cap / 1e6:.0f} MB); not opened"
+            continue
+        row["notebook"] = nb
+        if key not in notebooks:
+            row["reason"] = f"file name {file!r} differs from {nb!r}; taken as the assignment's only notebook"
+        candidates.setdefault((sid, nb), []).append((_resubmission(file), info.date_time, info, row))
+
+    submitted: list[str] = []
+    for (sid, nb), group in sorted(candidates.items()):
+        group.sort(key=lambda g: (g[0], g[1]), reverse=True)
+        best = group[0]
+        ties = [g for g in group[1:] if (g[0], g[1]) == (best[0], best[1])]
+        contents = {}
+        for g in [best, *ties]:
+            try:
+                with zf.open(g[2]) as f:
+                    data = f.read(cap + 1)
+                if len(data) > cap:
+                    raise ValueError("larger than its header says")
+                contents[g[2].filename] = data
+            except Exception as exc:  # noqa: BLE001 - a damaged member is reported, the others go on
+                g[3].update(status="skipped", reason=f"could not be read from the zip ({type(exc).__name__})")
+        if ties and len(set(contents.values())) > 1:
+            for g in [best, *ties]:
+                g[3].update(status="conflict", reason="same resubmission number and time as another file with "
+                            f"different content; copy the right one to submitted/{sid}/{assignment}/{nb}")
+            continue
+        if best[2].filename not in contents:
+            continue
+        dest = course / "submitted" / sid / assignment / nb
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_bytes(contents[best[2].filename])
+        best[3]["status"] = "taken"
+        for g in group[1:]:
+            if g[3]["status"] == "skipped" and g[3]["reason"].startswith("could not"):
+                continue
+            g[3].update(status="superseded", reason=f"an earlier submission; {best[2].filename} was taken")
+        submitted.append(sid)
+
     archive = course / "downloaded" / assignment / "archive"
     archive.mkdir(parents=True, exist_ok=True)
     shutil.copy2(zip_path, archive / zip_path.name)
-    regexp = regexp or os.environ.get("AIREG_COLLECT_REGEXP") or LMS_REGEXP
-    before = {p.parent.name for p in (course / "submitted").glob(f"*/{assignment}")}
-    nbgrader(course, "zip_collect", assignment, "--force", "--strict",
-             f"--FileNameCollectorPlugin.named_regexp={regexp}")
-    after = sorted(p.parent.name for p in (course / "submitted").glob(f"*/{assignment}"))
-    new = [s for s in after if s not in before]
-    print(f"collected {assignment}: {len(after)} submission(s), {len(new)} new: {', '.join(new) or '-'}")
-    return after
+    with ids_file.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["student_id", "lms_name", "lms_user"])
+        w.writerows(sorted([sid, name, user] for (name, user), sid in known.items()))
+    report = course / "reports" / f"{assignment}-collect.csv"
+    report.parent.mkdir(parents=True, exist_ok=True)
+    with report.open("w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=COLLECT_FIELDS)
+        w.writeheader()
+        w.writerows({k: spreadsheet_safe(v) for k, v in r.items()} for r in rows)
+    counts = {st: sum(r["status"] == st for r in rows) for st in ("taken", "superseded", "skipped", "conflict")}
+    print(f"collected {assignment} from {zip_path.name}: {len(rows)} file(s): "
+          + ", ".join(f"{n} {st}" for st, n in counts.items()) + f"; report: {report}")
+    for r in rows:
+        if r["status"] in ("skipped", "conflict"):
+            print(f"  {r['status']:<9} {r['member']}: {r['reason']}")
+    return sorted(p.parent.name for p in (course / "submitted").glob(f"*/{assignment}"))
 
 
 # --- pre-checks --------------------------------------------------------------------------------------------------------
@@ -1065,7 +1226,8 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("collect", help="import an LMS zip of submissions")
     p.add_argument("zip", nargs="?")
     p.add_argument("--assignment")
-    p.add_argument("--regexp", help="FileNameCollectorPlugin.named_regexp (student_id and file_id groups)")
+    p.add_argument("--regexp", help="another LMS's layout: a regular expression with student_id and file_id groups "
+                   "(and optionally user), matched against / + each member's path")
     p = sub.add_parser("autograde", help="pre-check and grade submissions")
     p.add_argument("assignment", nargs="?")
     p.add_argument("--student", action="append", help="only this student (repeatable)")
