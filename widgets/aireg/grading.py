@@ -109,7 +109,12 @@ def kernel_limits() -> dict[str, int]:
     }
 
 
-_LIMIT_SNIPPET = """import os, resource, sys
+_LIMIT_SNIPPET = """import os, resource, signal, sys
+if {sandboxed!r}:  # bwrap ignores the grader's interrupt (inherited); ipykernel sets its own handler
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+for procs in {cgroups!r}:  # join the student's cgroups first: everything started from here stays inside
+    with open(procs, "w") as f:
+        f.write(str(os.getpid()))
 for name, value in {limits!r}.items():
     res = getattr(resource, name, None)
     if res is None:
@@ -179,20 +184,65 @@ def _define_classes() -> dict:
     from traitlets import Bool, Integer, Unicode
 
     class LimitedKernelManager(AsyncKernelManager):
-        """Starts the kernel through a tiny wrapper that lowers its resource limits (POSIX only)."""
+        """Starts the kernel through a tiny wrapper that lowers its resource limits (POSIX only) and, unless the
+        instructor opted out (``AIREG_SANDBOX=off``), inside the per-student sandbox (``aireg.sandbox``): bwrap
+        namespaces, a cgroup for the whole student, Unix-socket transport in a private scratch folder."""
+
+        _scratch = None
+        _cgroup = None
+        _student_cwd = None
+
+        async def _async_pre_start_kernel(self, **kw):
+            from . import sandbox
+
+            if os.name == "posix" and sandbox.require():
+                cwd = Path(kw.get("cwd") or os.getcwd()).resolve()
+                self._scratch = sandbox.make_scratch(cwd)
+                run = self._scratch / "run"
+                self.transport, self.ip = "ipc", str(run / "kernel")
+                self.connection_file = str(run / "kernel.json")
+                self._cgroup = sandbox.StudentCgroup(
+                    Path(self._scratch).name, int(os.environ.get("AIREG_KERNEL_MEMORY_MB", "4096")),
+                    int(os.environ.get("AIREG_SANDBOX_PIDS", "128")),
+                    float(os.environ.get("AIREG_SANDBOX_CPUS", "1")))
+                kw["cwd"], kw["env"] = str(cwd), sandbox.kernel_env()
+                self._student_cwd = cwd
+            return await super()._async_pre_start_kernel(**kw)
 
         def format_kernel_cmd(self, extra_arguments=None):
             cmd = super().format_kernel_cmd(extra_arguments)
             if os.name != "posix":
                 return cmd
-            return [sys.executable, "-c", _LIMIT_SNIPPET.format(limits=kernel_limits()), *cmd]
+            if self._scratch is not None:
+                from . import sandbox
+
+                cmd = sandbox.bwrap_command(cmd, scratch=self._scratch, cwd=self._student_cwd,
+                                            course=Path(os.getcwd()))
+            cgroups = self._cgroup.procs if self._cgroup else []
+            limits = kernel_limits() if os.environ.get("AIREG_KERNEL_LIMITS", "1") != "0" else {}
+            return [sys.executable, "-c", _LIMIT_SNIPPET.format(limits=limits, cgroups=cgroups,
+                                                                         sandboxed=self._scratch is not None), *cmd]
+
+        async def _async_cleanup_resources(self, restart=False):
+            try:
+                await super()._async_cleanup_resources(restart=restart)
+            finally:
+                if not restart:
+                    if self._cgroup is not None:
+                        self._cgroup.destroy()
+                        self._cgroup = None
+                    if self._scratch is not None:
+                        shutil.rmtree(self._scratch, ignore_errors=True)
+                        self._scratch = None
 
 
     class LimitedExecute(Execute):
         """nbgrader's Execute with the resource-limited kernel (configured like ``Execute``)."""
 
         def __init__(self, *args, **kwargs):
-            if os.environ.get("AIREG_KERNEL_LIMITS", "1") != "0":
+            from . import sandbox
+
+            if os.environ.get("AIREG_KERNEL_LIMITS", "1") != "0" or sandbox.wanted():
                 kwargs["kernel_manager_class"] = LimitedKernelManager
             super().__init__(*args, **kwargs)
 
@@ -877,6 +927,9 @@ def _run_workers(course: Path, assignment: str, students: list[str], deadline: f
                 results[ev["student"]] = ev
                 current = None
         todo = [s for s in todo if s not in results]
+        from . import sandbox
+
+        sandbox.sweep(proc.pid)  # cgroups (and anything in them) of a worker that was killed mid-student
     return results
 
 
@@ -937,6 +990,25 @@ def _run_parallel(course: Path, assignment: str, students: list[str], deadline: 
     return results
 
 
+def sandbox_status() -> str:
+    """One line on how student code will run; raises ``GradingError`` if the sandbox is wanted but impossible."""
+    from . import sandbox
+
+    try:
+        on = sandbox.require()
+    except sandbox.SandboxUnavailable as exc:
+        raise GradingError(str(exc)) from exc
+    if not on:
+        return ("WARNING: AIREG_SANDBOX=off: student code runs WITHOUT the sandbox, with your permissions "
+                "(network, files, environment)")
+    probe = sandbox.StudentCgroup("probe", int(os.environ.get("AIREG_KERNEL_MEMORY_MB", "4096")),
+                                  int(os.environ.get("AIREG_SANDBOX_PIDS", "128")),
+                                  float(os.environ.get("AIREG_SANDBOX_CPUS", "1")))
+    limits = ", ".join(probe.limits) or "none (no writable cgroup: per-process limits only)"
+    probe.destroy()
+    return f"sandbox: bubblewrap (no network, own PID namespace, course hidden); whole-student limits: {limits}"
+
+
 def autograde(course: Path | None = None, assignment: str | None = None, students: list[str] | None = None,
               deadline: float | None = None, workers: int | None = None) -> list[dict]:
     """Pre-check and autograde every submission of one (or every) assignment; returns report rows.
@@ -947,6 +1019,7 @@ def autograde(course: Path | None = None, assignment: str | None = None, student
     from nbgrader.api import Gradebook, MissingEntry
 
     course = course_root(course)
+    print(sandbox_status())
     rows = []
     for a in [assignment] if assignment else assignments(course):
         expected = expected_cells(course, a)
