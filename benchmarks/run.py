@@ -173,10 +173,11 @@ def bench_map_html_bytes() -> dict:
 
 def bench_autograde_s_per_submission(n: int = 20) -> dict:
     """A batch of ``n`` synthetic submissions per assignment (solutions and untouched releases, alternating),
-    graded by the kit's pipeline on a temporary copy of the course: one worker, then two in parallel."""
+    graded by the kit's pipeline on a temporary copy of the course: one worker and two in parallel, in the
+    sandbox, then one worker without it (``AIREG_SANDBOX=off``) for the sandbox's cost, same run."""
     import nbformat
 
-    from aireg import grading
+    from aireg import grading, sandbox
 
     generated = ("gradebook.db", "release", "submitted", "autograded", "feedback", "downloaded", "reports")
     out: dict = {}
@@ -186,7 +187,12 @@ def bench_autograde_s_per_submission(n: int = 20) -> dict:
         os.environ.setdefault("AIREG_CELL_TIMEOUT", "30")
         grading.release(course)
         for a in grading.assignments(course):
-            for mode, workers in (("serial", 1), ("parallel", 2)):
+            modes = [("serial", 1, "on"), ("parallel", 2, "on"), ("serial_without_sandbox", 1, "off")]
+            if sandbox.probe():  # no sandbox on this machine: measure without it, and say so
+                out["sandbox"] = f"unavailable ({sandbox.probe()}): measured with AIREG_SANDBOX=off"
+                modes = [(m, w, "off") for m, w, _ in modes[:2]]
+            for mode, workers, sandboxed in modes:
+                os.environ["AIREG_SANDBOX"] = sandboxed
                 shutil.rmtree(course / "submitted", ignore_errors=True)
                 shutil.rmtree(course / "autograded", ignore_errors=True)
                 for i in range(n):
@@ -205,6 +211,11 @@ def bench_autograde_s_per_submission(n: int = 20) -> dict:
                     "graded": len(graded), "n": n}
             s_, p_ = out[a]["serial"], out[a]["parallel"]
             out[a]["ratio_parallel_over_serial_total"] = round(p_["total_s"] / s_["total_s"], 2)
+            if "serial_without_sandbox" in out[a]:
+                u_ = out[a]["serial_without_sandbox"]
+                out[a]["ratio_sandbox_over_none_median"] = round(s_["median"] / u_["median"], 2)
+                out[a]["ratio_sandbox_over_none_total"] = round(s_["total_s"] / u_["total_s"], 2)
+        os.environ.pop("AIREG_SANDBOX", None)
     return out
 
 

@@ -106,6 +106,18 @@ def check_lessons() -> str:
     return f"{len(lessons)} lessons: " + ", ".join(p.stem for p in lessons)
 
 
+def check_grading_sandbox() -> str:
+    """Informational: workshops do not need it, autograding does (assignments/README.md, the grading sandbox)."""
+    from aireg import grading, sandbox
+
+    if not sandbox.wanted():
+        return "AIREG_SANDBOX=off: autograding would run student code without the sandbox"
+    if sandbox.probe():
+        return (f"not available here ({sandbox.probe()}); only autograding needs it, and refuses to run "
+                "without it: see assignments/README.md, 'The grading sandbox'")
+    return grading.sandbox_status()
+
+
 CHECKS: list[tuple[str, Callable[[], str]]] = [
     ("python", check_python),
     ("pins", check_pins),
@@ -115,6 +127,7 @@ CHECKS: list[tuple[str, Callable[[], str]]] = [
     ("sources", check_sources),
     ("lab extensions", check_lab_extensions),
     ("lessons", check_lessons),
+    ("grading sandbox", check_grading_sandbox),
 ]
 
 

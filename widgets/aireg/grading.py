@@ -202,7 +202,7 @@ def _define_classes() -> dict:
                 self.transport, self.ip = "ipc", str(run / "kernel")
                 self.connection_file = str(run / "kernel.json")
                 self._cgroup = sandbox.StudentCgroup(
-                    Path(self._scratch).name, int(os.environ.get("AIREG_KERNEL_MEMORY_MB", "4096")),
+                    Path(self._scratch).name, sandbox.memory_mb(),
                     int(os.environ.get("AIREG_SANDBOX_PIDS", "128")),
                     float(os.environ.get("AIREG_SANDBOX_CPUS", "1")))
                 kw["cwd"], kw["env"] = str(cwd), sandbox.kernel_env()
@@ -1001,7 +1001,7 @@ def sandbox_status() -> str:
     if not on:
         return ("WARNING: AIREG_SANDBOX=off: student code runs WITHOUT the sandbox, with your permissions "
                 "(network, files, environment)")
-    probe = sandbox.StudentCgroup("probe", int(os.environ.get("AIREG_KERNEL_MEMORY_MB", "4096")),
+    probe = sandbox.StudentCgroup("probe", sandbox.memory_mb(),
                                   int(os.environ.get("AIREG_SANDBOX_PIDS", "128")),
                                   float(os.environ.get("AIREG_SANDBOX_CPUS", "1")))
     limits = ", ".join(probe.limits) or "none (no writable cgroup: per-process limits only)"

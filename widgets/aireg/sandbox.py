@@ -9,7 +9,8 @@ the student as a whole, not only per process. The deadline is enforced by the gr
 
 ``AIREG_SANDBOX``: ``on`` (default: refuse to grade if the sandbox cannot run) or ``off`` (the instructor's explicit
 opt-out: grade without it). ``AIREG_SANDBOX_PIDS`` (default 128 tasks, threads included),
-``AIREG_KERNEL_MEMORY_MB`` (default 4096, the whole student) and ``AIREG_SANDBOX_CPUS`` (default 1).
+``AIREG_SANDBOX_MEMORY_MB`` (the whole student; default ``AIREG_KERNEL_MEMORY_MB``, 4096, which is also each
+process's own limit) and ``AIREG_SANDBOX_CPUS`` (default 1).
 """
 
 from __future__ import annotations
@@ -39,6 +40,11 @@ HOW_TO_ENABLE = (
     "'The grading sandbox'). To grade WITHOUT a sandbox, accepting that student code runs with your "
     "permissions, set AIREG_SANDBOX=off"
 )
+
+
+def memory_mb() -> int:
+    """Memory for one student as a whole: ``AIREG_SANDBOX_MEMORY_MB``, else ``AIREG_KERNEL_MEMORY_MB`` (4096)."""
+    return int(os.environ.get("AIREG_SANDBOX_MEMORY_MB") or os.environ.get("AIREG_KERNEL_MEMORY_MB", "4096"))
 
 
 def wanted() -> bool:
@@ -178,13 +184,19 @@ def destroy_cgroups(dirs) -> None:
                 time.sleep(0.05)
 
 
-def sweep(pid: int | None = None) -> int:
-    """Remove the grading cgroups left by a killed worker (``pid``) or by any worker; returns how many."""
+def leftover_cgroups(pid: int | None = None) -> list[Path]:
+    """Grading cgroups that exist, of one worker (``pid``) or of any."""
     found = []
     for controller in ("", "memory", "pids", "cpu"):
         base = _own_cgroup(controller)
         if base and base.is_dir():
-            found += [d for d in base.glob(f"{PREFIX}{pid if pid else ''}*") if d.is_dir()]
+            found += [d for d in base.glob(f"{PREFIX}{f'{pid}-' if pid else ''}*") if d.is_dir()]
+    return found
+
+
+def sweep(pid: int | None = None) -> int:
+    """Remove the grading cgroups left by a killed worker (``pid``) or by any worker; returns how many."""
+    found = leftover_cgroups(pid)
     destroy_cgroups(found)
     return len(found)
 
@@ -203,19 +215,21 @@ def bwrap_command(cmd: list[str], *, scratch: Path, cwd: Path, course: Path) -> 
     """``cmd`` (the kernel) wrapped in bubblewrap: see the module docstring for what the sandbox allows."""
     args = [shutil.which("bwrap") or "bwrap", *_namespace_args(), "--ro-bind", "/", "/", "--proc", "/proc",
             "--dev", "/dev", "--tmpfs", "/tmp", "--tmpfs", "/var/tmp", "--tmpfs", "/run", "--tmpfs", "/dev/shm"]
-    for home in ("/home", "/root"):
-        if Path(home).is_dir():
-            args += ["--tmpfs", home]
+    empty = [h for h in ("/home", "/root") if Path(h).is_dir()]  # hidden behind empty, read-only folders
+    for home in empty:
+        args += ["--tmpfs", home]
     # the kit and its Python stay readable even if they live in a home folder
     for keep in dict.fromkeys([REPO, Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve()]):
         if any(str(keep).startswith(h + "/") for h in ("/home", "/root", "/tmp", "/var/tmp")):
             args += ["--ro-bind", str(keep), str(keep)]
     for hide in hidden_paths(course):
         args += ["--tmpfs", str(hide)]
-    args += ["--bind", str(scratch / "work"), str(cwd), "--bind", str(scratch / "run"), str(scratch / "run"),
-             "--chdir", str(cwd), "--setenv", "HOME", str(scratch / "run"),
-             # ipykernel would watch its parent and stop at once: in its own PID namespace the parent is pid 1
-             "--unsetenv", "JPY_PARENT_PID", "--"]
+        empty.append(str(hide))
+    args += ["--bind", str(scratch / "work"), str(cwd), "--bind", str(scratch / "run"), str(scratch / "run")]
+    for path in empty:  # after the binds, whose mount points they hold; the binds stay writable
+        args += ["--remount-ro", path]
+    # ipykernel would watch its parent and stop at once: in its own PID namespace the parent is pid 1
+    args += ["--chdir", str(cwd), "--setenv", "HOME", str(scratch / "run"), "--unsetenv", "JPY_PARENT_PID", "--"]
     return args + cmd
 
 
