@@ -170,3 +170,35 @@ def test_worker_takes_no_student_ids_on_its_command_line():
 
     with pytest.raises(SystemExit):  # the old form, ids as positional arguments, is gone
         grading.main(["--course", str(Path(ROOT) / "assignments"), "_worker", A, "alice"])
+
+
+@pytest.mark.slow
+def test_pathological_files_cost_only_their_author(tmp_path):
+    """A deeply nested JSON array, a 5,000-digit execution count and a non-dict ``metadata.nbgrader`` used to
+    raise outside the pre-check (rc 2, no report for anyone)."""
+    from aireg import grading
+
+    course = tmp_path / "assignments"
+    shutil.copytree(ROOT / "assignments", course, ignore=shutil.ignore_patterns(*GENERATED))
+    grading.release(course, A)
+    solution = subs.load(course, A, "source")
+    subs.submit(course, "alice", A, solution)
+    text = nbformat.writes(subs.load(course, A, "release"))
+    nested = json.loads(text)
+    nested["metadata"]["deep"] = "@@"
+    subs.submit(course, "nested", A, raw=json.dumps(nested).replace('"@@"', "[" * 100_000 + "]" * 100_000)
+                .encode())
+    digits = json.loads(text)
+    code = next(c for c in digits["cells"] if c["cell_type"] == "code")
+    code["execution_count"] = "@@"
+    subs.submit(course, "digits", A, raw=json.dumps(digits).replace('"@@"', "9" * 5000).encode())
+    odd = json.loads(text)
+    odd["cells"][1]["metadata"]["nbgrader"] = ["not", "a", "dict"]
+    subs.submit(course, "odd-meta", A, raw=json.dumps(odd).encode())
+
+    rows = {r["student_id"]: r for r in grading.autograde(course, A)}
+    assert rows["alice"]["status"] == "graded" and rows["alice"]["score"] > 0
+    for s in ("nested", "digits", "odd-meta"):
+        assert rows[s]["status"] in ("rejected", "error") and rows[s]["message"], rows[s]
+        assert rows[s]["score"] == 0
+    assert (course / "reports" / f"{A}-autograde.csv").is_file()
