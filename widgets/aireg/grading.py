@@ -127,6 +127,51 @@ os.execvp(sys.argv[1], sys.argv[1:])
 """
 
 
+#: Run silently in every grading kernel before any student cell: a snapshot of the interpreter, and a check that
+#: names what changed since. Checked through ``user_expressions`` on a silent request, which IPython evaluates
+#: without AST or input transformers and without ``pre/post_run_cell`` hooks, before each test cell.
+_GUARD_SETUP = r"""
+def __aireg_make_guard():
+    import builtins, math, operator, sys
+    ip = get_ipython()
+    hooks = ("pre_run_cell", "post_run_cell", "pre_execute", "post_execute")
+    def state():
+        return {
+            "AST transformers": list(ip.ast_transformers),
+            "input transformers": list(ip.input_transformers_post) + list(ip.input_transformers_cleanup),
+            "event hooks": {h: list(ip.events.callbacks.get(h, [])) for h in hooks},
+            "custom exception handlers": ip.custom_exceptions,
+            "sys.excepthook": sys.excepthook, "tracing": (sys.gettrace(), sys.getprofile()),
+            "the shell's run/traceback methods": [getattr(getattr(ip, m), "__func__", getattr(ip, m)) for m in
+                ("run_cell", "run_ast_nodes", "run_code", "showtraceback", "_showtraceback")],
+        }
+    before = state()
+    modules = {"builtins": builtins, "math": math, "operator": operator}
+    kept = {n: dict(vars(m)) for n, m in modules.items()}
+    ok_hooks = ("matplotlib_inline", "ipykernel", "IPython", "ipywidgets", "plotly")
+    def check():
+        now, why = state(), []
+        for key, value in before.items():
+            if key == "event hooks":
+                for h in hooks:
+                    new = [f for f in now[key][h] if f not in value[h]
+                           and not str(getattr(f, "__module__", "")).startswith(ok_hooks)]
+                    if new or any(f not in now[key][h] for f in value[h]):
+                        why.append(f"{h} hooks")
+            elif now[key] != value:
+                why.append(key)
+        for name, module in modules.items():
+            why += [f"{name}.{k} replaced" for k, v in sorted(kept[name].items())
+                    if vars(module).get(k, None) is not v and not k.startswith("_")]
+        return why
+    return check
+__aireg_guard__ = __aireg_make_guard()
+del __aireg_make_guard
+"""
+GUARD_MESSAGE = ("The grader did not run this test: an earlier cell changed how Python runs code ({why}). Your "
+                 "instructor will review this notebook by hand.")
+
+
 #: nbgrader's own delimiters (``ClearHiddenTests``: a case-sensitive substring of a line), as they are shown when a
 #: student's cell quotes them.
 _DEFANGED = {"BEGIN HIDDEN TESTS": "BEGIN-HIDDEN-TESTS (quoted by the student)",
@@ -245,6 +290,49 @@ def _define_classes() -> dict:
             if os.environ.get("AIREG_KERNEL_LIMITS", "1") != "0" or sandbox.wanted():
                 kwargs["kernel_manager_class"] = LimitedKernelManager
             super().__init__(*args, **kwargs)
+            self._guard_ready, self._tampered, self._noise = False, "", None
+
+        def _silent(self, code: str, expressions: dict | None = None) -> dict:
+            msg_id = self.kc.execute(code, silent=True, store_history=False, user_expressions=expressions or {})
+            reply = self.wait_for_reply(msg_id)
+            return (reply or {}).get("content", {})
+
+        def _guard_check(self) -> str:
+            """What a student changed in the interpreter since the guard was set, or "". What differs already
+            before any student cell (the kernel's own per-request swaps, e.g. ``input``) is ignored."""
+            import ast as ast_
+
+            content = self._silent("", {"why": "__aireg_guard__()"})
+            res = content.get("user_expressions", {}).get("why", {})
+            if content.get("status") != "ok" or res.get("status") != "ok":
+                return "the grader's guard was removed or broken"
+            try:
+                reasons = [str(r) for r in ast_.literal_eval(res.get("data", {}).get("text/plain", "[]"))]
+            except (ValueError, SyntaxError, TypeError):
+                return "the grader's guard returned something unexpected"
+            if self._noise is None:
+                self._noise = set(reasons)
+                return ""
+            return "; ".join(r for r in reasons if r not in self._noise)
+
+        def preprocess_cell(self, cell, resources, index):
+            if os.environ.get("AIREG_GUARD", "1") == "0" or self.kc is None:
+                return super().preprocess_cell(cell, resources, index)
+            if not self._guard_ready:  # before the first student cell runs
+                self._silent(_GUARD_SETUP)
+                self._noise = None
+                self._guard_check()  # the baseline
+                self._guard_ready = True
+            meta = cell.metadata.get("nbgrader", {}) if isinstance(cell.metadata.get("nbgrader"), dict) else {}
+            if cell.cell_type == "code" and meta.get("grade") and not meta.get("solution"):
+                self._tampered = self._tampered or self._guard_check()
+                if self._tampered:
+                    text = GUARD_MESSAGE.format(why=self._tampered)
+                    cell.outputs = [from_dict({"output_type": "error", "ename": "GraderGuard", "evalue": text,
+                                               "traceback": [f"GraderGuard: {text}"]})]
+                    cell.execution_count = None
+                    return cell, self.resources
+            return super().preprocess_cell(cell, resources, index)
 
 
     class LimitOutputBytes(Preprocessor):
@@ -968,6 +1056,13 @@ def _runtime_notes(folder: Path, expected: dict[str, dict[str, str]]) -> list[st
             continue
         for i, cell in enumerate(cells):
             for out in cell.get("outputs", []):
+                if out.get("output_type") == "error" and out.get("ename") == "GraderGuard":
+                    m = re.search(r"\((.*)\)\. Your instructor", str(out.get("evalue", "")))
+                    note = (f"REVIEW BY HAND: the interpreter was changed before the tests ({m.group(1) if m else '?'}"
+                            "); the tests after the change were not run")
+                    if note not in notes:
+                        notes.append(note)
+                    continue
                 why = STOPPED.get(out.get("ename", "")) if out.get("output_type") == "error" else None
                 if why:
                     where = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") or f"cell {i + 1}"
