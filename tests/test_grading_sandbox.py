@@ -37,7 +37,7 @@ import os, pathlib
 found = []
 if os.environ.get("AIREG_TEST_SECRET"):
     found.append("env")
-for p in [{gradebook!r}, {source!r}, {repo_source!r}, {git!r}, "/root/.bashrc", {other!r}]:
+for p in [{gradebook!r}, {source!r}, {repo_source!r}, {git!r}, {home!r}, {other!r}]:
     try:
         open(p, "rb").read(10)
         found.append(p)
@@ -162,7 +162,8 @@ def test_hostile_kernels_are_contained(tmp_path):
     paths = dict(gradebook=str(course / "gradebook.db"), source=str(course / "source" / A / f"{A}.ipynb"),
                  repo_source=str(ROOT / "assignments" / "source" / A / f"{A}.ipynb"), git=str(ROOT / ".git" / "HEAD"),
                  other=str(other), release=str(course / "release" / A / f"{A}.ipynb"),
-                 package=str(ROOT / "widgets" / "aireg" / "__init__.py"), repo_file=str(ROOT / "README.md"))
+                 package=str(ROOT / "widgets" / "aireg" / "__init__.py"), repo_file=str(ROOT / "README.md"),
+                 home=str(Path.home() / ".bashrc"))
     hostile = {"reader": READER.format(**paths), "writer": WRITER.format(**paths), "network": NETWORK.format(port=port),
                "daemon": DAEMON.format(token=TOKEN), "signaller": SIGNALLER, "tasks": TASKS, "memory": MEMORY}
     for name, code in hostile.items():

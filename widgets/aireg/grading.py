@@ -391,10 +391,10 @@ def _define_classes() -> dict:
                 return cell, resources
             lines, numbers = hidden_lines(cell.source)
             visible = {x.strip() for x in _visible(cell.source).splitlines()}
-            secrets = [s for s in lines if len(s) >= 6 and s not in visible]
+            hidden = [s for s in lines if len(s) >= 6 and s not in visible]
 
             def leaks(text: str) -> bool:
-                return any(s in text for s in secrets)
+                return any(s in text for s in hidden)
 
             outputs = []
             for out in cell.get("outputs", []):
@@ -1218,19 +1218,19 @@ def _readable(page: str) -> list[str]:
             _fold(re.sub(r"<[^>]*>", "", html.unescape(page)))]
 
 
-def leaked_lines(page: str, secrets_: list[str]) -> list[str]:
+def leaked_lines(page: str, hidden_tests: list[str]) -> list[str]:
     """Hidden-test lines found in a feedback page, after Unicode normalisation (zero-width, format and tag
     characters, whitespace, case and markup do not hide a line)."""
     texts = _readable(page)
-    return [x for x in secrets_ if len(_fold(x)) >= 10 and any(_fold(x) in t for t in texts)]
+    return [x for x in hidden_tests if len(_fold(x)) >= 10 and any(_fold(x) in t for t in texts)]
 
 
 def feedback_leaks(course: Path, assignment: str) -> list[str]:
     """Feedback files that contain a hidden-test line (should be empty)."""
-    secrets_ = hidden_secrets(course, assignment)
+    hidden_tests = hidden_secrets(course, assignment)
     bad = []
     for f in sorted((course / "feedback").glob(f"*/{assignment}/*.html")):
-        hits = leaked_lines(f.read_text(encoding="utf-8", errors="replace"), secrets_)
+        hits = leaked_lines(f.read_text(encoding="utf-8", errors="replace"), hidden_tests)
         if hits:
             bad.append(f"{f.relative_to(course)}: {hits[0]!r}")
     return bad
@@ -1283,7 +1283,7 @@ def feedback(course: Path | None = None, assignment: str | None = None) -> list[
             print(f"{a}: nothing autograded yet")
             continue
         errors = _generate_feedback(course, a, students)
-        secrets_ = hidden_secrets(course, a)
+        hidden_tests = hidden_secrets(course, a)
         rows = []
         for s in students:
             folder = course / "feedback" / s / a
@@ -1296,7 +1296,7 @@ def feedback(course: Path | None = None, assignment: str | None = None) -> list[
             files = sorted(folder.glob("*.html"))
             hits = []
             for f in files:
-                hits += leaked_lines(f.read_text(encoding="utf-8", errors="replace"), secrets_)
+                hits += leaked_lines(f.read_text(encoding="utf-8", errors="replace"), hidden_tests)
             if hits:
                 dest = course / "reports" / "quarantine" / a / s
                 shutil.rmtree(dest, ignore_errors=True)
