@@ -8,10 +8,12 @@ One command per step (``make release|collect ZIP=...|autograde|feedback|export``
   LMS: ``$AIREG_COLLECT_REGEXP`` or ``--regexp``); every member is accounted for in ``reports/<A>-collect.csv``;
 - ``autograde [A]``: pre-checks every submitted notebook (valid JSON and nbformat, size, expected graded cells),
   rejects the unusable ones with a clear message and a zero, and grades every other student separately in a
-  worker process with a per-cell timeout and a per-submission deadline, so one hostile notebook cannot stop
-  the others. Writes ``reports/<A>-autograde.csv``;
-- ``feedback [A]``: ``nbgrader generate_feedback`` with the hidden tests removed from cells *and* tracebacks
-  (``ScrubHiddenTestOutputs``), then scans the HTML for any leaked hidden-test line;
+  worker process (results over a private, signed channel), each kernel in the per-student sandbox
+  (``aireg.sandbox``) with a per-cell timeout, a per-submission deadline and the interpreter guard, so one
+  hostile notebook cannot stop or change the others. Writes ``reports/<A>-autograde.csv``;
+- ``feedback [A]``: nbgrader's feedback one student at a time, hidden tests removed from cells *and* tracebacks
+  (``ScrubHiddenTestOutputs``), student HTML/JavaScript neutralised (``SanitizeStudentContent``); a page that
+  would still show a hidden-test line is quarantined for that student only;
 - ``export [--to FILE]``: one CSV row per student and assignment (score, status, message).
 
 ``prepare_student_copies()`` (run by ``scripts/prepare.py --student``) generates the release versions and copies
