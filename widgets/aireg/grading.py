@@ -890,12 +890,8 @@ def _worker(course: Path, events_fd: int) -> int:
     def send(body: dict) -> None:
         os.write(events_fd, _event_line(key, body))
 
-    from nbgrader.apps import NbGraderAPI
-    from traitlets.config.loader import PyFileConfigLoader
-
     os.chdir(course)
-    config = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
-    api = NbGraderAPI(config=config)
+    api = _nbgrader_api(course)
     for student in students:
         send({"event": "start", "student": student})
         t0 = time.perf_counter()
@@ -1035,6 +1031,14 @@ def _zero(course: Path, assignment: str, student: str) -> None:
             pass
     shutil.rmtree(course / "autograded" / student / assignment, ignore_errors=True)
     shutil.rmtree(course / "feedback" / student / assignment, ignore_errors=True)
+
+
+def _nbgrader_api(course: Path):
+    """nbgrader's Python API configured by the course's ``nbgrader_config.py`` (run from the course folder)."""
+    from nbgrader.apps import NbGraderAPI
+    from traitlets.config.loader import PyFileConfigLoader
+
+    return NbGraderAPI(config=PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config())
 
 
 def _db(course: Path) -> tuple[str, str]:
@@ -1244,15 +1248,11 @@ FEEDBACK_FIELDS = ["assignment", "student_id", "status", "files", "message"]
 def _generate_feedback(course: Path, assignment: str, students: list[str]) -> dict[str, str]:
     """nbgrader's feedback, one student at a time (in this process: no student code runs here), so a notebook
     that breaks nbconvert costs that student alone. Returns the error per student who got none."""
-    from nbgrader.apps import NbGraderAPI
-    from traitlets.config.loader import PyFileConfigLoader
-
     errors: dict[str, str] = {}
     here = os.getcwd()
     os.chdir(course)
     try:
-        config = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
-        api = NbGraderAPI(config=config)
+        api = _nbgrader_api(course)
         for s in students:
             try:
                 result = api.generate_feedback(assignment, s, force=True)

@@ -22,6 +22,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -178,9 +179,7 @@ def destroy_cgroups(dirs) -> None:
                 break
             except FileNotFoundError:
                 break
-            except OSError:
-                import time
-
+            except OSError:  # busy until the killed processes are gone
                 time.sleep(0.05)
 
 
