@@ -138,3 +138,25 @@ def lms_zip(path: Path, members: dict[str, nbformat.NotebookNode]) -> Path:
         for name, nb in members.items():
             z.writestr(name, nbformat.writes(nb))
     return path
+
+
+def grade_by_hand(course: Path, assignment: str, score: float | None = None, students=None) -> int:
+    """What an instructor does in Formgrader, through nbgrader's gradebook API: give every answer that awaits
+    manual grading ``score`` points (default: full marks). Returns how many answers were graded."""
+    from nbgrader.api import Gradebook
+    from traitlets.config.loader import PyFileConfigLoader
+
+    cfg = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
+    n = 0
+    with Gradebook(cfg.CourseDirectory.db_url, cfg.CourseDirectory.course_id) as gb:
+        for sub in gb.assignment_submissions(assignment):
+            if students is not None and sub.student_id not in students:
+                continue
+            for nb in sub.notebooks:
+                for g in nb.grades:
+                    if g.needs_manual_grade:
+                        g.manual_score = g.max_score if score is None else score
+                        g.needs_manual_grade = False  # as Formgrader does when a score is saved
+                        n += 1
+        gb.db.commit()
+    return n

@@ -78,6 +78,9 @@ def pipeline(tmp_path_factory, artifacts):
     ag = {}
     for a in ASSIGNMENTS:
         ag[a], times[f"autograde {a}"] = run(course, "autograde", a, env=env, ok=(0, 3))
+    # the instructor grades the written answers in Formgrader, all but the guesser's a1 (held, to test that)
+    for a in ASSIGNMENTS:
+        subs.grade_by_hand(course, a, students=[s for s in story if s != "guesser"] if a == "a1-responses" else None)
     _, times["feedback (all)"] = run(course, "feedback", env=env)
     out_csv = tmp / "grades.csv"
     _, times["export"] = run(course, "export", "--to", str(out_csv), env=env)
@@ -223,8 +226,22 @@ def test_export_has_one_row_per_student_and_assignment(pipeline):
     assert len(rows) == len(students) * len(ASSIGNMENTS)
     by = {(r["student_id"], r["assignment"]): r for r in rows}
     assert by[("badjson", "a1-responses")]["status"] == "rejected" and float(by[("badjson", "a1-responses")]["score"]) == 0
-    assert by[("alice", "a1-responses")]["needs_manual_grade"] == "True", "the written answer awaits the instructor"
-    assert by[("looper", "a2-penalties")]["status"] == "missing"
+    guesser = by[("guesser", "a1-responses")]
+    assert guesser["needs_manual_grade"] == "True" and guesser["status"] == "awaiting grading", guesser
+    assert guesser["score"] == "" and float(guesser["auto_score"]) > 0, "no score until the written answer is graded"
+    alice = by[("alice", "a1-responses")]
+    assert alice["status"] == "graded" and float(alice["score"]) == float(alice["max_score"]), alice
+    looper = by[("looper", "a2-penalties")]
+    assert looper["status"] == "not submitted" and looper["score"] == looper["auto_score"] == "", looper
+
+
+def test_feedback_waits_for_the_written_answers(pipeline):
+    course = pipeline["course"]
+    with (course / "reports" / "a1-responses-feedback.csv").open() as f:
+        rows = {r["student_id"]: r for r in csv.DictReader(f)}
+    assert rows["guesser"]["status"] == "awaiting grading", rows["guesser"]
+    assert not (course / "feedback" / "guesser" / "a1-responses").exists()
+    assert rows["alice"]["status"] == "ok" and (course / "feedback" / "alice" / "a1-responses").is_dir()
 
 
 def test_timings_are_sane(pipeline):

@@ -85,6 +85,13 @@ def test_feedback_quarantines_only_the_leaker_and_neutralises_student_html(tmp_p
     subs.submit(course, "blank", A, blank)
 
     run("autograde", A)
+    out = run("feedback", A).stdout  # before the written answers are graded: alice's page is held back
+    with (course / "reports" / f"{A}-feedback.csv").open() as f:
+        held = {r["student_id"]: r for r in csv.DictReader(f)}
+    assert held["alice"]["status"] == "awaiting grading" and "Formgrader" in held["alice"]["message"], out
+    assert not (course / "feedback" / "alice" / A).exists(), "no page with the written answer at 0"
+    assert held["blank"]["status"] == "ok", "an untouched written answer needs no grading: 0, page released"
+    assert subs.grade_by_hand(course, A, score=3) == 1
     out = run("feedback", A).stdout
     with (course / "reports" / f"{A}-feedback.csv").open() as f:
         report = {r["student_id"]: r for r in csv.DictReader(f)}

@@ -133,9 +133,14 @@ os.execvp(sys.argv[1], sys.argv[1:])
 #: names what changed since. Checked through ``user_expressions`` on a silent request, which IPython evaluates
 #: without AST or input transformers and without ``pre/post_run_cell`` hooks, before each test cell.
 _GUARD_SETUP = r"""
-def __aireg_make_guard():
-    import builtins, math, operator, sys
+def __aireg_make_guard(key):
+    # every name the guard uses is local, so a notebook that rebinds a global (``sorted = ...``) cannot change it
+    from builtins import any, callable, dict, getattr, hasattr, isinstance, list, sorted, str, vars
+    import builtins, hashlib, hmac, math, operator, sys
+    import pandas
+    import aireg, aireg.checks, aireg.data
     ip = get_ipython()
+    user_ns = ip.user_ns
     hooks = ("pre_run_cell", "post_run_cell", "pre_execute", "post_execute")
     def state():
         return {
@@ -146,31 +151,77 @@ def __aireg_make_guard():
             "sys.excepthook": sys.excepthook, "tracing": (sys.gettrace(), sys.getprofile()),
             "the shell's run/traceback methods": [getattr(getattr(ip, m), "__func__", getattr(ip, m)) for m in
                 ("run_cell", "run_ast_nodes", "run_code", "showtraceback", "_showtraceback")],
+            "the notebook's __builtins__": user_ns.get("__builtins__") in (builtins, vars(builtins)),
         }
     before = state()
-    modules = {"builtins": builtins, "math": math, "operator": operator}
-    kept = {n: dict(vars(m)) for n, m in modules.items()}
+    # modules whose public names must not change; the kit's own (what hidden tests import) also their private ones
+    public = {"builtins": builtins, "math": math, "operator": operator, "pandas": pandas}
+    private = {"aireg": aireg, "aireg.checks": aireg.checks, "aireg.data": aireg.data}
+    classes = {"pandas." + c.__name__: c for c in (pandas.DataFrame, pandas.Series, pandas.Index, pandas.Timestamp)}
+    spaces = {**public, **private, **classes}
+    def names(space, all_):
+        return {k: v for k, v in vars(space).items() if not (k.startswith("__") if all_ else k.startswith("_"))}
+    kept = {n: names(m, n in private) for n, m in spaces.items()}
+    def function(v):
+        v = getattr(v, "__func__", v)
+        return getattr(v, "__wrapped__", v)
+    def code(v):
+        v = function(v)
+        return (getattr(v, "__code__", None), getattr(v, "__defaults__", None), getattr(v, "__kwdefaults__", None))
+    codes = {(n, k): code(v) for n, d in kept.items() if n not in public for k, v in d.items()
+             if hasattr(function(v), "__code__")}
     ok_hooks = ("matplotlib_inline", "ipykernel", "IPython", "ipywidgets", "plotly")
-    def check():
+    def check(challenge, used=()):
         now, why = state(), []
-        for key, value in before.items():
-            if key == "event hooks":
+        for k, value in before.items():
+            if k == "event hooks":
                 for h in hooks:
-                    new = [f for f in now[key][h] if f not in value[h]
+                    new = [f for f in now[k][h] if f not in value[h]
                            and not str(getattr(f, "__module__", "")).startswith(ok_hooks)]
-                    if new or any(f not in now[key][h] for f in value[h]):
+                    if new or any(f not in now[k][h] for f in value[h]):
                         why.append(f"{h} hooks")
-            elif now[key] != value:
-                why.append(key)
-        for name, module in modules.items():
-            why += [f"{name}.{k} replaced" for k, v in sorted(kept[name].items())
-                    if vars(module).get(k, None) is not v and not k.startswith("_")]
-        return why
+            elif now[k] != value:
+                why.append(k)
+        for name in list(public) + list(private):
+            if sys.modules.get(name) is not spaces[name]:
+                why.append(f"module {name} replaced")
+        for name, space in spaces.items():
+            why += [f"{name}.{k} replaced" for k, v in sorted(kept[name].items()) if vars(space).get(k, None) is not v]
+        why += [f"{n}.{k} rewritten" for (n, k), c in sorted(codes.items()) if code(kept[n][k]) != c]
+        # only a callable stand-in can make a test pass that should fail (``max = 3`` just breaks the test)
+        why += [f"this test: the notebook rebinds {n}" for n in used
+                if n in user_ns and user_ns[n] is not vars(builtins).get(n) and callable(user_ns[n])]
+        mac = hmac.new(key, "\x00".join([challenge, *why]).encode(), hashlib.sha256).hexdigest()
+        return [mac, *why]
     return check
-__aireg_guard__ = __aireg_make_guard()
+__aireg_guard__ = __aireg_make_guard(bytes.fromhex("KEY"))
 del __aireg_make_guard
 """
-GUARD_MESSAGE = ("The grader did not run this test: an earlier cell changed how Python runs code ({why}). Your "
+
+
+def _builtins_used(source: str) -> tuple[str, ...]:
+    """The builtins a test cell reads without binding them itself (a notebook could rebind them)."""
+    import ast
+    import builtins
+
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return ()
+    loaded, bound = set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            (loaded if isinstance(node.ctx, ast.Load) else bound).add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound.add(node.name)
+        elif isinstance(node, ast.alias):
+            bound.add((node.asname or node.name).split(".")[0])
+        elif isinstance(node, ast.arg):
+            bound.add(node.arg)
+    return tuple(sorted(n for n in loaded - bound if n in vars(builtins) and not n.startswith("_")))
+
+
+GUARD_MESSAGE = ("The grader did not run this test: an earlier cell changed what the test relies on ({why}). Your "
                  "instructor will review this notebook by hand.")
 
 
@@ -293,43 +344,62 @@ def _define_classes() -> dict:
                 kwargs["kernel_manager_class"] = LimitedKernelManager
             super().__init__(*args, **kwargs)
             self._guard_ready, self._tampered, self._noise = False, "", None
+            # a name per run, so a notebook cannot simply assign over the guard (it would have to look for it,
+            # which the static scan flags)
+            self._guard_name = f"__aireg_guard_{secrets.token_hex(8)}__"
+            self._guard_key = secrets.token_bytes(32)
 
         def _silent(self, code: str, expressions: dict | None = None) -> dict:
             msg_id = self.kc.execute(code, silent=True, store_history=False, user_expressions=expressions or {})
             reply = self.wait_for_reply(msg_id)
             return (reply or {}).get("content", {})
 
-        def _guard_check(self) -> str:
-            """What a student changed in the interpreter since the guard was set, or "". What differs already
+        def _guard_check(self, used: tuple[str, ...] = ()) -> tuple[str, str]:
+            """What a student changed in the interpreter since the guard was set, and which of the builtins the
+            next test ``used`` the notebook rebinds: two texts, "" when nothing. The guard answers a fresh
+            challenge with an HMAC under a key only it holds, so a stand-in guard is caught. What differs already
             before any student cell (the kernel's own per-request swaps, e.g. ``input``) is ignored."""
             import ast as ast_
 
-            content = self._silent("", {"why": "__aireg_guard__()"})
+            challenge = secrets.token_hex(16)
+            content = self._silent("", {"why": f"{self._guard_name}({challenge!r}, {list(used)!r})"})
             res = content.get("user_expressions", {}).get("why", {})
             if content.get("status") != "ok" or res.get("status") != "ok":
-                return "the grader's guard was removed or broken"
+                return "the grader's guard was removed or broken", ""
             try:
-                reasons = [str(r) for r in ast_.literal_eval(res.get("data", {}).get("text/plain", "[]"))]
-            except (ValueError, SyntaxError, TypeError):
-                return "the grader's guard returned something unexpected"
+                mac, *reasons = [str(r) for r in ast_.literal_eval(res.get("data", {}).get("text/plain", "[]"))]
+            except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+                return "the grader's guard was replaced (it returned something unexpected)", ""
+            want = hmac.new(self._guard_key, "\x00".join([challenge, *reasons]).encode(), hashlib.sha256).hexdigest()
+            if not hmac.compare_digest(mac, want):
+                return "the grader's guard was replaced", ""
+            shadowed = [r.split(" rebinds ", 1)[1] for r in reasons if r.startswith("this test: ")]
+            reasons = [r for r in reasons if not r.startswith("this test: ")]
             if self._noise is None:
                 self._noise = set(reasons)
-                return ""
-            return "; ".join(r for r in reasons if r not in self._noise)
+                return "", ""
+            tampered = "; ".join(r for r in reasons if r not in self._noise)
+            return tampered, (f"the notebook rebinds {', '.join(shadowed)}, which this test uses" if shadowed else "")
 
         def preprocess_cell(self, cell, resources, index):
             if os.environ.get("AIREG_GUARD", "1") == "0" or self.kc is None:
                 return super().preprocess_cell(cell, resources, index)
             if not self._guard_ready:  # before the first student cell runs
-                self._silent(_GUARD_SETUP)
+                setup = self._silent(_GUARD_SETUP.replace("__aireg_guard__", self._guard_name)
+                                     .replace("KEY", self._guard_key.hex()))
+                if setup.get("status") != "ok":
+                    raise RuntimeError(f"the grader's guard could not be set up: {setup.get('ename')}: "
+                                       f"{setup.get('evalue')} (is aireg importable in the grading kernel?)")
                 self._noise = None
                 self._guard_check()  # the baseline
                 self._guard_ready = True
             meta = cell.metadata.get("nbgrader", {}) if isinstance(cell.metadata.get("nbgrader"), dict) else {}
             if cell.cell_type == "code" and meta.get("grade") and not meta.get("solution"):
-                self._tampered = self._tampered or self._guard_check()
-                if self._tampered:
-                    text = GUARD_MESSAGE.format(why=self._tampered)
+                tampered, shadowed = self._guard_check(_builtins_used(cell.source))
+                self._tampered = self._tampered or tampered
+                why = self._tampered or shadowed
+                if why:
+                    text = GUARD_MESSAGE.format(why=why)
                     cell.outputs = [from_dict({"output_type": "error", "ename": "GraderGuard", "evalue": text,
                                                "traceback": [f"GraderGuard: {text}"]})]
                     cell.execution_count = None
@@ -763,6 +833,99 @@ def expected_cells(course: Path, assignment: str) -> dict[str, dict[str, str]]:
     return out
 
 
+#: What a notebook for these assignments never needs, and code aimed at the grader uses: calls, imports, special
+#: methods that make an answer compare equal to anything, and grader internals.
+_SUSPECT_CALLS = frozenset({"exec", "eval", "compile", "__import__", "globals", "locals", "vars", "setattr",
+                            "delattr", "breakpoint"})
+_SUSPECT_IMPORTS = frozenset({"builtins", "ctypes", "gc", "importlib", "inspect", "sys", "ast", "IPython",
+                              "ipykernel", "types", "marshal", "signal", "subprocess", "os", "threading",
+                              "multiprocessing", "asyncio", "atexit", "code", "codeop", "dis", "traitlets"})
+_SUSPECT_METHODS = frozenset({"__eq__", "__ne__", "__bool__", "__hash__", "__getattr__", "__getattribute__",
+                              "__instancecheck__", "__subclasscheck__", "__index__", "__float__", "__int__",
+                              "__class_getitem__", "__init_subclass__", "__set_name__", "__del__"})
+_HARMLESS_DUNDERS = frozenset({"__name__", "__doc__", "__init__", "__repr__", "__str__", "__len__", "__version__"})
+_HARMLESS_MAGICS = frozenset({"matplotlib", "time", "timeit", "who", "whos", "pwd", "precision"})
+
+
+def tamper_signs(nb) -> list[str]:
+    """Where the student-written cells of notebook ``nb`` (``nbformat`` node) use what only code aimed at the
+    grader needs (``exec``, ``globals()``, ``import gc``, ``__code__``, a class redefining ``__eq__``, magics and
+    shell commands, the grader's own names): "what (cell N, line L)" texts, for review by hand.
+
+    A static scan of the source as submitted, outside the kernel, so nothing the notebook runs can hide it; it
+    complements the interpreter guard, which sees what the code did. It flags, it does not score.
+    """
+    import ast
+
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    found: list[str] = []
+
+    def flag(what: str, i: int, node) -> None:
+        found.append(f"{what} (cell {i + 1}, line {getattr(node, 'lineno', '?')})")
+
+    for i, cell in enumerate(nb.cells):
+        meta = cell.metadata.get("nbgrader") if isinstance(cell.metadata.get("nbgrader"), dict) else {}
+        if cell.cell_type != "code" or (meta.get("locked") and not meta.get("solution")):
+            continue  # text, or a locked cell the grader restores from its master copy
+        source = cell.source if isinstance(cell.source, str) else ""
+        if "aireg_guard" in source or "__aireg" in source:
+            found.append(f"the grader's internal names (cell {i + 1})")
+        try:
+            tree = ast.parse(TransformerManager().transform_cell(source))
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue  # the kernel reports it; nothing it cannot parse can run
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call):
+                fn = node.func
+                name = fn.id if isinstance(fn, ast.Name) else None
+                if name in _SUSPECT_CALLS:
+                    flag(f"{name}()", i, node)
+                elif name in ("getattr", "hasattr") and len(node.args) > 1 and not (
+                        isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str)
+                        and not node.args[1].value.startswith("__")):
+                    flag(f"{name}() with a computed or special name", i, node)
+                elif isinstance(fn, ast.Attribute) and fn.attr in ("run_line_magic", "run_cell_magic", "system",
+                                                                    "getoutput"):
+                    magic = node.args[0].value if node.args and isinstance(node.args[0], ast.Constant) else None
+                    if fn.attr in ("system", "getoutput") or magic not in _HARMLESS_MAGICS:
+                        flag(f"the magic or shell command {magic or fn.attr!s}", i, node)
+            elif isinstance(node, ast.Attribute):
+                if node.attr.startswith("__") and node.attr.endswith("__") and node.attr not in _HARMLESS_DUNDERS:
+                    flag(node.attr, i, node)
+                elif isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Name) and \
+                        node.value.func.id == "get_ipython" and node.attr not in ("run_line_magic", "run_cell_magic"):
+                    flag(f"get_ipython().{node.attr}", i, node)
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                mods = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+                for mod in mods:
+                    if mod.split(".")[0] in _SUSPECT_IMPORTS and mod != "IPython.display":
+                        flag(f"import {mod}", i, node)
+            elif isinstance(node, ast.ClassDef):
+                for item in node.body:
+                    if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name in _SUSPECT_METHODS:
+                        flag(f"a class redefining {item.name}", i, item)
+                    elif isinstance(item, ast.Assign) and any(isinstance(t, ast.Name) and t.id in _SUSPECT_METHODS
+                                                              for t in item.targets):
+                        flag("a class redefining " + next(t.id for t in item.targets if isinstance(t, ast.Name)),
+                             i, item)
+            elif isinstance(node, ast.Name) and node.id.startswith("__") and node.id.endswith("__") and \
+                    node.id not in _HARMLESS_DUNDERS and node.id not in _SUSPECT_CALLS:
+                flag(node.id, i, node)
+    return list(dict.fromkeys(found))
+
+
+def tamper_note(path: Path) -> str:
+    """The "REVIEW BY HAND" note for :func:`tamper_signs` of the notebook at ``path``, or ""."""
+    import nbformat
+
+    signs = tamper_signs(nbformat.read(str(path), as_version=4))
+    if not signs:
+        return ""
+    more = f" and {len(signs) - 6} more" if len(signs) > 6 else ""
+    return f"REVIEW BY HAND: code that can change how the grader works: {', '.join(signs[:6])}{more}"
+
+
 def precheck(path: Path, expected: dict[str, str], keep_original: Path | None = None) -> Check:
     """Check one submitted notebook before grading; may strip its (huge) outputs, keeping the original.
 
@@ -1064,8 +1227,11 @@ def _runtime_notes(folder: Path, expected: dict[str, dict[str, str]]) -> list[st
             for out in cell.get("outputs", []):
                 if out.get("output_type") == "error" and out.get("ename") == "GraderGuard":
                     m = re.search(r"\((.*)\)\. Your instructor", str(out.get("evalue", "")))
-                    note = (f"REVIEW BY HAND: the interpreter was changed before the tests ({m.group(1) if m else '?'}"
-                            "); the tests after the change were not run")
+                    why = m.group(1) if m else "?"
+                    where = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") or f"cell {i + 1}"
+                    note = (f"REVIEW BY HAND: {where} was not run: {why}" if why.startswith("the notebook rebinds")
+                            else f"REVIEW BY HAND: the interpreter was changed before the tests ({why}); the tests "
+                            "after the change were not run")
                     if note not in notes:
                         notes.append(note)
                     continue
@@ -1162,6 +1328,12 @@ def autograde(course: Path | None = None, assignment: str | None = None, student
             else:
                 row["status"] = "graded"
                 notes = notes + _runtime_notes(course / "autograded" / s / a, expected)
+                for name in expected:
+                    try:
+                        note = tamper_note(course / "submitted" / s / a / name)
+                    except Exception as exc:  # noqa: BLE001 - the scan is advice; it never costs a grade
+                        note = f"REVIEW BY HAND: {name} could not be scanned ({type(exc).__name__})"
+                    notes = notes + ([note] if note else [])
             if row["status"] != "graded":
                 try:
                     _zero(course, a, s)
@@ -1270,10 +1442,29 @@ def _generate_feedback(course: Path, assignment: str, students: list[str]) -> di
     return errors
 
 
+def awaiting_manual_grades(course: Path, assignment: str, students: list[str]) -> dict[str, int]:
+    """Students whose submission still has answers to grade by hand (student -> how many), from the gradebook."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    out = {}
+    with Gradebook(*_db(course)) as gb:
+        for s in students:
+            try:
+                sub = gb.find_submission(assignment, s)
+            except MissingEntry:
+                continue
+            n = sum(1 for nb in sub.notebooks for g in nb.grades if g.needs_manual_grade)
+            if n:
+                out[s] = n
+    return out
+
+
 def feedback(course: Path | None = None, assignment: str | None = None) -> list[Path]:
     """Generate feedback HTML without hidden tests, student by student.
 
-    Every page is scanned for hidden-test lines (``leaked_lines``); a student whose page would reveal one is
+    A student with answers still to grade by hand gets no page yet (status "awaiting grading"), so no page shows a
+    written answer as 0 before the instructor has read it. Every page is scanned for hidden-test lines
+    (``leaked_lines``); a student whose page would reveal one is
     quarantined (files moved to ``reports/quarantine/``, not released) and the others are unaffected. Every
     released page is then made to open offline. ``reports/<a>-feedback.csv`` lists what happened to each student.
     """
@@ -1284,12 +1475,19 @@ def feedback(course: Path | None = None, assignment: str | None = None) -> list[
         if not students:
             print(f"{a}: nothing autograded yet")
             continue
-        errors = _generate_feedback(course, a, students)
+        waiting = awaiting_manual_grades(course, a, students)
+        errors = _generate_feedback(course, a, [s for s in students if s not in waiting])
         hidden_tests = hidden_secrets(course, a)
         rows = []
         for s in students:
             folder = course / "feedback" / s / a
             row = {"assignment": a, "student_id": s, "status": "ok", "files": 0, "message": ""}
+            if s in waiting:  # never a page that reads "Written response 0/4" before the instructor has graded it
+                shutil.rmtree(folder, ignore_errors=True)
+                row.update(status="awaiting grading", message=f"{waiting[s]} answer(s) to grade by hand in Formgrader "
+                           "(make lab-instructor); feedback is written once they are graded")
+                rows.append(row)
+                continue
             if s in errors:
                 shutil.rmtree(folder, ignore_errors=True)
                 row.update(status="error", message=f"no feedback: {errors[s]}")
@@ -1320,8 +1518,10 @@ def feedback(course: Path | None = None, assignment: str | None = None) -> list[
             w.writeheader()
             w.writerows({k: spreadsheet_safe(v) for k, v in r.items()} for r in rows)
         ok = sum(r["status"] == "ok" for r in rows)
+        held = sum(r["status"] == "awaiting grading" for r in rows)
         print(f"{a}: feedback for {ok} of {len(rows)} student(s) in {course / 'feedback'} (scanned: no hidden "
-              f"tests in them); report: {report}")
+              f"tests in them){f'; {held} held until their written answers are graded' if held else ''}; "
+              f"report: {report}")
         for r in rows:
             if r["status"] != "ok":
                 print(f"  {r['student_id']:<20} {r['status']:<11} {r['message']}")
@@ -1344,7 +1544,11 @@ def spreadsheet_safe(value):
 
 
 def export(course: Path | None = None, to: Path | str | None = None) -> Path:
-    """Write one CSV row per student and assignment (status and message from the autograde reports)."""
+    """Write one CSV row per student and assignment (status and message from the autograde reports).
+
+    ``status`` is ``graded`` (``score`` final), ``awaiting grading`` (answers to grade by hand: ``score`` empty,
+    ``auto_score`` so far), ``not submitted`` (no submission: both empty, never a 0), or the autograder's
+    ``rejected``/``error``/``timeout`` (a 0, with the reason in ``message``)."""
     from nbgrader.api import Gradebook, MissingEntry
 
     course = course_root(course)
@@ -1360,13 +1564,14 @@ def export(course: Path | None = None, to: Path | str | None = None) -> Path:
         for a in sorted(gb.assignments, key=lambda x: x.name):
             for st in sorted(gb.students, key=lambda x: x.id):
                 rep = reports.get((a.name, st.id), {})
-                row = {"assignment": a.name, "student_id": st.id, "max_score": a.max_score, "score": 0.0,
-                       "auto_score": 0.0, "needs_manual_grade": False, "late_penalty": 0.0,
-                       "status": rep.get("status", "missing"), "message": rep.get("message", "")}
+                row = {"assignment": a.name, "student_id": st.id, "max_score": a.max_score, "score": "",
+                       "auto_score": "", "needs_manual_grade": False, "late_penalty": "",
+                       "status": rep.get("status", "not submitted"), "message": rep.get("message", "")}
                 try:
                     sub = gb.find_submission(a.name, st.id)
                 except MissingEntry:
-                    pass
+                    if rep:  # rejected or failed: a real zero, with the reason
+                        row.update(score=0.0, auto_score=0.0, late_penalty=0.0)
                 else:
                     auto = sum(g.auto_score or 0 for nb in sub.notebooks for g in nb.grades)
                     row.update(score=round(sub.score, 2), auto_score=round(auto, 2),
@@ -1374,6 +1579,9 @@ def export(course: Path | None = None, to: Path | str | None = None) -> Path:
                                late_penalty=round(sub.late_submission_penalty or 0, 2))
                     if not rep:
                         row["status"] = "graded"
+                    if row["status"] == "graded" and sub.needs_manual_grade:
+                        # not a final grade: the score column stays empty until the written answers are graded
+                        row.update(status="awaiting grading", score="")
                 rows.append(row)
     to.parent.mkdir(parents=True, exist_ok=True)
     with to.open("w", newline="") as f:
