@@ -52,10 +52,11 @@ prepare: $(RUNTIME)
 lab: prepare
 	$(BIN)/python scripts/lab.py $(LAB_ARGS)
 
-# Instructor view: the same lab with nbgrader's formgrader and create-assignment tools on.
+# Instructor view: Formgrader on the course (assignments/ or $(AIREG_COURSE)), its config and exchange, every
+# nbgrader tool on for this server only.
 lab-instructor: $(RUNTIME)
-	$(BIN)/python scripts/prepare.py --instructor
-	$(BIN)/python scripts/lab.py $(LAB_ARGS)
+	$(BIN)/python scripts/prepare.py --student
+	$(BIN)/python scripts/lab.py --instructor $(LAB_ARGS)
 
 test: $(TESTDEPS)
 	$(BIN)/python scripts/prepare.py --student

@@ -6,7 +6,7 @@ Run nbgrader from this folder (``cd assignments``), or use the kit's wrapper ``p
 - ``AIREG_GRADEBOOK_URL``: any SQLAlchemy URL for the gradebook (default: ``gradebook.db`` in this folder);
 - ``AIREG_COURSE_ID``: the course id (default ``aireg-grok-2026``), which must match the exchange's;
 - ``AIREG_CELL_TIMEOUT``: seconds a cell may run during autograding (default 30);
-- ``AIREG_EXCHANGE``: nbgrader's exchange folder on a shared JupyterHub (default: nbgrader's own default);
+- ``AIREG_EXCHANGE``: nbgrader's exchange folder on a shared JupyterHub (default: ``exchange/`` in this folder);
 - ``AIREG_KERNEL_LIMITS=0`` turns off the kernel's resource limits (memory, CPU time, file size).
 """
 
@@ -23,9 +23,10 @@ ROOT = Path(__file__).resolve().parent
 c.CourseDirectory.root = str(ROOT)
 c.CourseDirectory.course_id = os.environ.get("AIREG_COURSE_ID", "aireg-grok-2026")
 c.CourseDirectory.db_url = os.environ.get("AIREG_GRADEBOOK_URL", f"sqlite:///{ROOT / 'gradebook.db'}")
-c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".DS_Store", "*.md"]  # *.md: jupytext twins
-if os.environ.get("AIREG_EXCHANGE"):
-    c.Exchange.root = os.environ["AIREG_EXCHANGE"]
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".DS_Store", "*.md", "exchange"]  # *.md: jupytext twins
+# The exchange (release, fetch, submit, collect, feedback between instructor and students): on a shared hub, the
+# hub's exchange folder (AIREG_EXCHANGE, set for every user by the hub's config); on one machine, exchange/ here.
+c.Exchange.root = os.environ.get("AIREG_EXCHANGE") or str(ROOT / "exchange")
 
 # Students' notebooks: the grader only runs cells that nbgrader knows; a deleted test cell is put back.
 c.OverwriteCells.add_missing_cells = True
