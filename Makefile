@@ -10,7 +10,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 RUNTIME := $(VENV)/.runtime-installed
 TESTDEPS := $(VENV)/.test-installed
 
-.PHONY: help install install-test lock prepare lab lab-instructor check test test-fast lint bench vendor slides present \
+.PHONY: help install install-test lock prepare lab lab-instructor hub check test test-fast lint bench vendor slides present \
 	release collect autograde feedback export grade clean
 
 help:
@@ -21,6 +21,7 @@ help:
 	@echo "make slides  export every lesson to an offline reveal.js slideshow under slides/"
 	@echo "make present serve the explorers as Voila dashboards (no code shown), offline"
 	@echo "make check   pre-workshop check: pins, offline assets, data, extensions (no network needed)"
+	@echo "make hub     a JupyterHub for a class on this server, as root (hub/README.md)"
 	@echo "make lock    recompile the complete package locks from binder/requirements.in and requirements-test.in"
 	@echo "instructor:  make release | collect ZIP=path [ASSIGNMENT=a] | autograde | feedback | export  (see assignments/README.md)"
 
@@ -58,7 +59,21 @@ lab-instructor: $(RUNTIME)
 	$(BIN)/python scripts/prepare.py --student
 	$(BIN)/python scripts/lab.py --instructor $(LAB_ARGS)
 
+# The local hub's proxy (configurable-http-proxy), pinned in hub/package-lock.json, from the npm registry.
+HUBPROXY := hub/node_modules/.bin/configurable-http-proxy
+$(HUBPROXY): hub/package.json hub/package-lock.json
+	npm ci --prefix hub --no-audit --no-fund --loglevel=error
+	touch $@
+
+# A JupyterHub for a class on this server (run as root; hub/README.md): local accounts, nbgrader's exchange.
+hub: $(RUNTIME) $(HUBPROXY)
+	$(BIN)/python scripts/prepare.py --student
+	$(BIN)/python scripts/hub.py setup $(HUB_ARGS)
+	$(BIN)/python scripts/hub.py start
+
 test: $(TESTDEPS)
+	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory $(HUBPROXY); \
+	else echo "npm not found: the JupyterHub test will skip (CI installs node)"; fi
 	$(BIN)/python scripts/prepare.py --student
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
