@@ -10,7 +10,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 RUNTIME := $(VENV)/.runtime-installed
 TESTDEPS := $(VENV)/.test-installed
 
-.PHONY: help install install-test lock prepare lab lab-instructor hub check test test-fast lint bench vendor slides present \
+.PHONY: help install install-test lock prepare lab lab-instructor hub bench-hub check test test-fast lint bench vendor slides present \
 	release collect autograde feedback export grade clean
 
 help:
@@ -88,6 +88,10 @@ lint: $(TESTDEPS)
 
 bench: $(TESTDEPS)
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
+
+# Sizing figures for a class on JupyterHub (as root: creates accounts aireg-load-NN; loopback only).
+bench-hub: $(TESTDEPS) $(HUBPROXY)
+	$(BIN)/python benchmarks/hub_load.py $(BENCH_ARGS)
 
 vendor: $(TESTDEPS)
 	$(BIN)/python scripts/vendor.py

@@ -32,6 +32,7 @@ from prepare import INSTRUCTOR_LAB_PLUGINS, INSTRUCTOR_SERVER_EXTENSIONS  # noqa
 #: what a student on a hub needs of nbgrader: the assignment list (fetch, submit, fetch feedback) and Validate
 STUDENT_HUB_PLUGINS = ["@jupyter/nbgrader:assignment-list", "@jupyter/nbgrader:menu"]
 STUDENT_HUB_SERVER_EXTENSIONS = ["nbgrader.server_extensions.assignment_list"]
+CONFIG = HUB / "config"
 COURSE_FILES = ("source", "text", "nbgrader_config.py", "jupytext.toml", "README.md")
 
 
@@ -67,8 +68,9 @@ class Settings:
 
     @property
     def config(self) -> Path:
-        """The per-role Jupyter config layers (world-readable; no secrets in them)."""
-        return self.state / "config"
+        """The per-role Jupyter config layers, committed in ``hub/config`` (world-readable; no secrets in them;
+        the Kubernetes image uses the same files)."""
+        return CONFIG
 
 
 def home(user: str) -> Path:
@@ -85,11 +87,12 @@ def user_environment(s: Settings, instructor: bool, user: str | None = None) -> 
     return env
 
 
-def write_config_layers(s: Settings) -> None:
-    """Jupyter config for each role, in ``JUPYTER_CONFIG_PATH`` (which outranks the environment's settings)."""
+def write_config_layers(where: Path = CONFIG) -> None:
+    """Jupyter config for each role, in ``JUPYTER_CONFIG_PATH`` (which outranks the environment's settings):
+    ``python scripts/hub.py layers`` rewrites ``hub/config`` (a test checks it is current)."""
     import json
 
-    nbgrader = ('c = get_config()  # noqa: F821\nimport os\n'
+    nbgrader = ('import os\n\nc = get_config()  # noqa: F821\n'
                 'c.CourseDirectory.course_id = os.environ["AIREG_COURSE_ID"]\n'
                 'c.Exchange.root = os.environ["AIREG_EXCHANGE"]\n')
     layers = {
@@ -102,11 +105,12 @@ def write_config_layers(s: Settings) -> None:
                        'c.CourseDirectory.root = os.environ["AIREG_COURSE"]\n'),
     }
     for role, (plugins, extensions, nbg) in layers.items():
-        d = s.config / role
+        d = where / role
         (d / "labconfig").mkdir(parents=True, exist_ok=True)
-        (d / "labconfig" / "page_config.json").write_text(json.dumps({"disabledExtensions": plugins}, indent=2))
+        (d / "labconfig" / "page_config.json").write_text(
+            json.dumps({"disabledExtensions": plugins}, indent=2) + "\n")
         (d / "jupyter_server_config.json").write_text(
-            json.dumps({"ServerApp": {"jpserver_extensions": extensions}}, indent=2))
+            json.dumps({"ServerApp": {"jpserver_extensions": extensions}}, indent=2) + "\n")
         (d / "nbgrader_config.py").write_text(nbg)
         for p in [d, *d.rglob("*")]:
             p.chmod(0o755 if p.is_dir() else 0o644)
@@ -158,7 +162,6 @@ def setup(s: Settings, accounts: bool = False, grant: bool = False) -> None:
     s.state.chmod(0o711)  # users reach their config layer; nobody lists the hub's secrets
     if accounts:
         create_accounts(s)
-    write_config_layers(s)
     # nbgrader's exchange: writable by everyone, sticky (nobody removes another's files); nbgrader itself makes
     # each course's inbound folder write-only for students, so they cannot list each other's submissions
     s.exchange.mkdir(parents=True, exist_ok=True)
@@ -188,12 +191,15 @@ def setup(s: Settings, accounts: bool = False, grant: bool = False) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("action", choices=["setup", "start"])
+    ap.add_argument("action", choices=["setup", "start", "layers"])
     ap.add_argument("--create-accounts", action="store_true", help="create missing accounts (random passwords)")
     ap.add_argument("--grant-access", action="store_true",
                     help="let users pass (o+x) through folders that block the kit's Python (e.g. /root)")
     args = ap.parse_args(argv)
     s = Settings.from_env()
+    if args.action == "layers":
+        write_config_layers()
+        return 0
     if args.action == "setup":
         setup(s, args.create_accounts, args.grant_access)
         return 0

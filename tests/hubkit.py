@@ -79,42 +79,64 @@ class Hub:
     def run(self, user: str, code: str, timeout: float = 900) -> str:
         """Run ``code`` in a fresh kernel of ``user``'s server (as that account); returns what it printed. An
         exception in the code fails the test with its traceback."""
-        import websocket
+        with self.kernel(user, timeout) as k:
+            return k.execute(code)
 
+    @contextlib.contextmanager
+    def kernel(self, user: str, timeout: float = 900):
+        """A kernel in ``user``'s server, driven over its websocket (``.execute(code) -> printed text``)."""
         kernel = self.user(user, "POST", "/api/kernels", body={"name": "python3"})
-        ws_url = self.url.replace("http", "ws", 1) + f"/user/{user}/api/kernels/{kernel['id']}/channels"
-        ws = websocket.create_connection(ws_url, header=[f"Authorization: token {self.token(user)}"],
-                                         timeout=timeout)
-        msg_id, out, error = uuid.uuid4().hex, [], None
+        session = KernelSession(self, user, kernel["id"], timeout)
         try:
-            ws.send(json.dumps({
-                "header": {"msg_id": msg_id, "username": user, "session": uuid.uuid4().hex,
-                           "msg_type": "execute_request", "version": "5.3"},
-                "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
-                "content": {"code": code, "silent": False, "store_history": False, "user_expressions": {},
-                            "allow_stdin": False, "stop_on_error": True}}))
-            while True:
-                msg = json.loads(ws.recv())
-                if msg.get("parent_header", {}).get("msg_id") != msg_id:
-                    continue
-                kind = msg["header"]["msg_type"]
-                if kind == "stream":
-                    out.append(msg["content"]["text"])
-                elif kind == "error":
-                    error = "\n".join(msg["content"]["traceback"])
-                elif kind == "status" and msg["content"]["execution_state"] == "idle":
-                    break
+            yield session
         finally:
-            ws.close()
+            session.close()
             self.user(user, "DELETE", f"/api/kernels/{kernel['id']}", ok=(204, 404))
-        text = "".join(out)
-        if error is not None:
-            plain = ANSI.sub("", error)
-            raise AssertionError(f"{user}'s code raised:\n{plain}\n{text}")
-        return text
 
     def log_tail(self, n: int = 4000) -> str:
         return self.log.read_text(errors="replace")[-n:] if self.log else ""
+
+
+class KernelSession:
+    def __init__(self, hub: Hub, user: str, kernel_id: str, timeout: float):
+        import websocket
+
+        self.user, self.session = user, uuid.uuid4().hex
+        url = hub.url.replace("http", "ws", 1) + f"/user/{user}/api/kernels/{kernel_id}/channels"
+        self.ws = websocket.create_connection(url, header=[f"Authorization: token {hub.token(user)}"],
+                                              timeout=timeout)
+
+    def execute(self, code: str) -> str:
+        msg_id, out, error = uuid.uuid4().hex, [], None
+        self.ws.send(json.dumps({
+            "header": {"msg_id": msg_id, "username": self.user, "session": self.session,
+                       "msg_type": "execute_request", "version": "5.3"},
+            "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
+            "content": {"code": code, "silent": False, "store_history": True, "user_expressions": {},
+                        "allow_stdin": False, "stop_on_error": True}}))
+        while True:
+            raw = self.ws.recv()
+            if isinstance(raw, bytes):  # a message with binary buffers (widget comms): not what we wait for
+                continue
+            msg = json.loads(raw)
+            if msg.get("parent_header", {}).get("msg_id") != msg_id:
+                continue
+            kind = msg["header"]["msg_type"]
+            if kind == "stream":
+                out.append(msg["content"]["text"])
+            elif kind == "error":
+                error = "\n".join(msg["content"]["traceback"])
+            elif kind == "status" and msg["content"]["execution_state"] == "idle":
+                break
+        text = "".join(out)
+        if error is not None:
+            plain = ANSI.sub("", error)
+            raise AssertionError(f"{self.user}'s code raised:\n{plain}\n{text}")
+        return text
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.ws.close()
 
 
 def login(url: str, user: str, password: str) -> tuple[int, str]:
