@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 HUB = ROOT / "hub"
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from prepare import INSTRUCTOR_LAB_PLUGINS, INSTRUCTOR_SERVER_EXTENSIONS  # noqa: E402
+from prepare import INSTRUCTOR_LAB_PLUGINS, INSTRUCTOR_SERVER_EXTENSIONS, STUDENT_OFF_LAB_PLUGINS  # noqa: E402
 
 #: what a student on a hub needs of nbgrader: the assignment list (fetch, submit, fetch feedback) and Validate
 STUDENT_HUB_PLUGINS = ["@jupyter/nbgrader:assignment-list", "@jupyter/nbgrader:menu"]
@@ -96,7 +96,8 @@ def write_config_layers(where: Path = CONFIG) -> None:
                 'c.CourseDirectory.course_id = os.environ["AIREG_COURSE_ID"]\n'
                 'c.Exchange.root = os.environ["AIREG_EXCHANGE"]\n')
     layers = {
-        "student": (dict.fromkeys(INSTRUCTOR_LAB_PLUGINS, True) | dict.fromkeys(STUDENT_HUB_PLUGINS, False),
+        "student": (dict.fromkeys(INSTRUCTOR_LAB_PLUGINS + STUDENT_OFF_LAB_PLUGINS, True)
+                    | dict.fromkeys(STUDENT_HUB_PLUGINS, False),
                     dict.fromkeys(INSTRUCTOR_SERVER_EXTENSIONS, False)
                     | dict.fromkeys(STUDENT_HUB_SERVER_EXTENSIONS, True), nbgrader),
         "instructor": (dict.fromkeys(INSTRUCTOR_LAB_PLUGINS, False), dict.fromkeys(INSTRUCTOR_SERVER_EXTENSIONS, True),

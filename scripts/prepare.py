@@ -30,6 +30,9 @@ INSTRUCTOR_LAB_PLUGINS = [
     "@jupyter/nbgrader:assignment-list",
     "@jupyter/nbgrader:menu",
 ]
+#: off in the student view: JupyterLab's extension manager reaches for the package index when opened (no use in a
+#: class, and a request off the machine at a workshop)
+STUDENT_OFF_LAB_PLUGINS = ["@jupyterlab/extensionmanager-extension"]
 INSTRUCTOR_SERVER_EXTENSIONS = [
     "nbgrader.server_extensions.formgrader",
     "nbgrader.server_extensions.course_list",
@@ -54,7 +57,7 @@ def lab_settings() -> None:
 def student_extensions(student: bool) -> None:
     def page(d: dict) -> None:
         disabled = d.setdefault("disabledExtensions", {})
-        for plugin in INSTRUCTOR_LAB_PLUGINS:
+        for plugin in INSTRUCTOR_LAB_PLUGINS + STUDENT_OFF_LAB_PLUGINS:
             if student:
                 disabled[plugin] = True
             else:

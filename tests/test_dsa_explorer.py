@@ -185,3 +185,20 @@ def test_log_scale_toggle_switches_the_axis():
     assert ex.figure.layout.yaxis.type == "log"
     ex.log_scale.value = False
     assert ex.figure.layout.yaxis.type == "linear"
+
+
+def test_default_chart_shows_every_amount_without_the_log_scale(ex):
+    """Issue 15: by default the y-axis was scaled to the USD 2.7bn turnover line and the fine and penalties lay
+    flat along the bottom. Now the turnover is in the legend only (click to show) and every amount shown is at
+    least 4% of the axis; the log scale brings the turnover back."""
+    _reset(ex)
+    ex.log_scale.value = False
+    shown = [t for t in ex.figure.data if t.visible in (None, True)]
+    top = max(max(t.y) for t in shown)
+    flat = [t.name for t in shown if max(t.y) < 0.04 * top]
+    assert flat == [], f"lie flat on the default axis: {flat}"
+    assert ex.trace("turnover").visible == "legendonly" and "click to show" in ex.trace("turnover").name
+    ex.log_scale.value = True
+    assert ex.trace("turnover").visible is True and ex.figure.layout.yaxis.type == "log"
+    ex.log_scale.value = False
+    assert ex.trace("turnover").visible == "legendonly"

@@ -66,6 +66,7 @@ def test_student_view_hides_instructor_tools(lab):
     config = json.loads(page.split('id="jupyter-config-data"')[1].split(">", 1)[1].split("</script>")[0])
     disabled = config.get("disabledExtensions", [])
     assert "@jupyter/nbgrader:formgrader" in disabled and "@jupyter/nbgrader:create-assignment" in disabled
+    assert "@jupyterlab/extensionmanager-extension" in disabled, "no extension manager (it calls the package index)"
     assert "@jupyter/nbgrader:validate-assignment" not in disabled
     assert _get(f"{base}/formgrader", token)[0] == 404
     # The Validate button's server side stays on for students.

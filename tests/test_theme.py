@@ -36,3 +36,22 @@ def test_projector_switch_changes_plots_and_widgets():
         theme.use_projector(False)
     assert pio.templates.default == "aireg" and theme.widget_css() == ""
     assert go.Figure().layout.template.layout.font.size == theme.BASE_FONT_SIZE
+
+
+def test_live_projector_style_is_scoped_to_its_notebook_and_undone():
+    """Issue 15: the projector CSS applied to every open notebook and stayed after standard mode was restored."""
+    import re
+
+    try:
+        theme.use_projector(True)
+        style = theme.projector_style(True)
+        assert style is not None and style.layout.display == "none"
+        css = re.search(r"<style>(.*)</style>", style.value, re.S).group(1)
+        selectors = [s.strip() for block in re.findall(r"([^{}]+)\{", css) for s in block.split(",")]
+        assert selectors and all(s.startswith(f".jp-Notebook:has(.{theme.MARKER}) .aireg") for s in selectors), selectors
+        assert f'class="{theme.MARKER}"' in style.value
+        again = theme.projector_style(True)
+        assert again is style, "one style widget per kernel"
+    finally:
+        theme.use_projector(False)
+    assert theme.projector_style(False) is None and style.value == "", "standard mode empties it in every view"

@@ -86,10 +86,14 @@ def test_formgrader_grades_a_written_answer_and_feedback_shows_it(instructor_lab
     score = page.locator("input.score#a1-written")
     assert score.get_attribute("class") and "needs_manual_grade" in score.get_attribute("class")
     score.fill("3")
-    score.press("Tab")  # Formgrader saves on change
+    with page.expect_response(lambda r: "/formgrader/api/grade/" in r.url and r.request.method == "PUT",
+                              timeout=30_000) as saved:
+        score.press("Tab")  # Formgrader saves on change
+    assert saved.value.ok, saved.value.status
     page.wait_for_function("() => { const i = document.querySelector('input#a1-written');"
                            " return i && !i.classList.contains('needs_manual_grade'); }", timeout=15_000)
     page.reload()
+    page.locator("input.score#a1-written").wait_for()
     assert page.locator("input.score#a1-written").input_value() == "3", "the grade was saved"
     # nbgrader's own formgrade template hard-codes MathJax from a CDN (its ``mathjax()`` macro takes no URL from
     # config); offline the request is blocked and the page works (no answer here uses LaTeX). Everything else is

@@ -56,17 +56,18 @@ def setup(projector: bool = False, display: bool = True) -> str | None:
     # The mimetype renders live in JupyterLab/Voila; "notebook" also saves an inline-plotly.js HTML copy,
     # so figures stay visible in exported HTML, slides and nbgrader feedback (no CDN involved).
     pio.renderers.default = register_plotly_renderer()
-    mode = "projector mode (large type, high contrast)" if projector else "standard mode"
-    html = (
-        plotly_geo_script()
-        + (f"<style>{widget_css()}</style>" if projector else "")
-        + f'<p class="aireg-ready" style="color:#555">aireg {__version__} ready: offline assets loaded, {mode}.</p>'
-        + currency_banner()
-    )
-    if display:
-        from IPython.display import HTML
-        from IPython.display import display as show
+    # what the audience sees: the data's currency, no developer status (a hidden marker says setup ran)
+    ready = f'<span class="aireg-ready" data-version="{__version__}" data-projector="{str(projector).lower()}" hidden></span>'
+    if not display:  # a static export holds one notebook: the projector style may apply to the whole page
+        return (plotly_geo_script() + (f"<style>{widget_css()}</style>" if projector else "") + ready
+                + currency_banner())
+    from IPython.display import HTML
+    from IPython.display import display as show
 
-        show(HTML(html))
-        return None
-    return html
+    from .theme import projector_style
+
+    show(HTML(plotly_geo_script() + ready + currency_banner()))
+    style = projector_style(projector)  # live and scoped to this notebook; undone by setup(projector=False)
+    if style is not None:
+        show(style)
+    return None

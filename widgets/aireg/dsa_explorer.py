@@ -139,7 +139,7 @@ class DSAExplorer:
             value=min(restriction_periods, MAX_RESTRICTION_PERIODS), min=0, max=MAX_RESTRICTION_PERIODS, step=1,
             description=f"Restriction in Ireland, {weeks}-week periods (court order)", style=style, layout=wide)
         self._caps = {"fine_rate": self.fine_regime, "daily_rate": self.penalty_regime}
-        self.log_scale = w.Checkbox(value=False, description="Logarithmic scale (small and large amounts together)",
+        self.log_scale = w.Checkbox(value=False, description="Logarithmic scale (with the annual turnover)",
                                     style={"description_width": "initial"}, indent=False)
 
         self.figure = go.FigureWidget(data=self._traces(*self._inputs()[:4]), layout=self._layout())
@@ -216,9 +216,11 @@ class DSAExplorer:
                 f"{self.scenarios[self.scenario.value].label}")
 
     def _on_scale(self, change=None) -> None:
-        """Linear by default; a log axis shows the fine, the ceilings and the revenue side by side."""
+        """Linear by default, with the turnover line in the legend only (every amount readable); the log axis
+        shows the turnover beside them."""
         self.figure.layout.yaxis.type = "log" if self.log_scale.value else "linear"
         self.figure.layout.yaxis.rangemode = "normal" if self.log_scale.value else "tozero"
+        self.trace("turnover").visible = True if self.log_scale.value else "legendonly"
 
     def _layout(self) -> go.Layout:
         days = int(self.days.value)
@@ -262,8 +264,9 @@ class DSAExplorer:
             line(x=flat, y=[fine_usd] * 2, mode="lines",
                  name=f"Fine on X, 5 Dec 2025: {money(self.fine_2025, self.fine_2025_currency)}"
                       f" = {money(fine_usd)}", line={"color": OKABE_ITO["black"], "width": 2, "dash": "dashdot"}),
-            line(x=flat, y=[turnover] * 2, mode="lines", name=f"Annual turnover used: {money(turnover)}",
-                 line={"color": OKABE_ITO["grey"], "width": 2}),
+            # in the legend, off the chart until clicked: at 20-100 times the amounts it would flatten them all
+            line(x=flat, y=[turnover] * 2, mode="lines", name=f"Annual turnover used: {money(turnover)} (click to show)",
+                 line={"color": OKABE_ITO["grey"], "width": 2}, visible="legendonly"),
             line(x=flat, y=[uk.rate * turnover] * 2, mode="lines",
                  name=f"UK {uk.article}: {uk.percent} of revenue (GBP floor aside)",
                  line={"color": OKABE_ITO["bluish_green"], "width": 2, "dash": "longdash"}),

@@ -7,6 +7,9 @@ changes monotonically, so order reads even in greyscale.
 
 from __future__ import annotations
 
+import re
+import secrets
+
 import plotly.graph_objects as go
 import plotly.io as pio
 
@@ -33,6 +36,30 @@ BASE_FONT_SIZE = 14
 PROJECTOR_FONT_SIZE = 24
 
 _state = {"projector": False}
+#: a marker class unique to this kernel (so to this notebook): the live projector style applies only inside the
+#: notebook whose output holds an element with this class
+MARKER = f"aireg-projector-{secrets.token_hex(4)}"
+_live: dict = {}
+
+
+def projector_style(on: bool):
+    """The live projector style of this notebook (JupyterLab, Voila): one hidden ipywidgets HTML per kernel whose
+    value holds a marker element and CSS scoped to the notebook containing it, so no other open notebook changes;
+    turning projector mode off empties it, which removes the style from every view of it. Returns the widget to
+    display, or ``None`` when it is already displayed (or there is nothing to undo)."""
+    import ipywidgets as w
+
+    scope = f".jp-Notebook:has(.{MARKER})"
+    value = f'<span class="{MARKER}" hidden></span><style>{widget_css(scope)}</style>' if on else ""
+    widget = _live.get("style")
+    if widget is None:
+        if not on:
+            return None
+        widget = _live["style"] = w.HTML(value, layout=w.Layout(display="none"))
+        widget.add_class("aireg-projector-style")
+        return widget
+    widget.value = value
+    return widget if on else None
 
 
 def _template(font_size: int, high_contrast: bool) -> go.layout.Template:
@@ -73,10 +100,19 @@ def font_size() -> int:
     return PROJECTOR_FONT_SIZE if _state["projector"] else BASE_FONT_SIZE
 
 
-def widget_css() -> str:
-    """CSS that enlarges ipywidgets labels, readouts and tables in projector mode (empty otherwise)."""
+def widget_css(scope: str = "") -> str:
+    """CSS that enlarges ipywidgets labels, readouts and tables in projector mode (empty otherwise).
+
+    ``scope`` (a CSS selector) limits it to the kit's widgets inside what that selector matches, e.g. one
+    notebook: ``.jp-Notebook:has(.marker)``. Without it, it applies to the whole page (a static export, which holds
+    one notebook)."""
     if not _state["projector"]:
         return ""
+    css = _projector_css()
+    return re.sub(r"(?<![\w-])\.aireg(?![\w-])", f"{scope} .aireg", css) if scope else css
+
+
+def _projector_css() -> str:
     size = PROJECTOR_FONT_SIZE
     return (
         f".aireg, .aireg .widget-label, .aireg .widget-readout, .aireg .widget-html-content, "
