@@ -160,3 +160,45 @@ def grade_by_hand(course: Path, assignment: str, score: float | None = None, stu
                         n += 1
         gb.db.commit()
     return n
+
+
+# --- hostile cells shared by the guard, sandbox and class tests ------------------------------------------------
+AST_WRAPPER = '''
+import ast
+class Swallow(ast.NodeTransformer):
+    def visit_Module(self, node):
+        handler = ast.ExceptHandler(type=ast.Name("BaseException", ast.Load()), name=None, body=[ast.Pass()])
+        node.body = [ast.Try(body=node.body or [ast.Pass()], handlers=[handler], orelse=[], finalbody=[])]
+        return ast.fix_missing_locations(node)
+get_ipython().ast_transformers.append(Swallow())
+'''
+HOOK = '''
+def _forget(result):
+    result.error_in_exec = None
+    result.error_before_exec = None
+get_ipython().events.register("post_run_cell", _forget)
+'''
+WRITER = '''
+done = []
+for p in {paths!r}:
+    try:
+        with open(p, "a") as f:
+            f.write("# tampered\\n")
+        done.append(p)
+    except OSError:
+        pass
+print("WROTE", done)
+'''
+
+
+def digest(root: Path, skip: tuple[str, ...] = ()) -> dict[str, str]:
+    """SHA-256 of every file below ``root`` (paths starting with one of ``skip`` and caches aside)."""
+    import hashlib
+
+    out = {}
+    for p in sorted(root.rglob("*")):
+        rel = p.relative_to(root).as_posix()
+        if p.is_file() and not rel.startswith(skip) and "__pycache__" not in rel:
+            out[rel] = hashlib.sha256(p.read_bytes()).hexdigest()
+    return out
+

@@ -31,21 +31,7 @@ POINTS = {"count": 2, "first-movers": 3, "days": 3, "escalated": 3, "legal-effec
 FULL = sum(POINTS.values())
 
 # --- hostile cells (each inserted after the setup cell, or replacing an answer) ---------------------------------
-AST_WRAPPER = '''
-import ast
-class Swallow(ast.NodeTransformer):
-    def visit_Module(self, node):
-        handler = ast.ExceptHandler(type=ast.Name("BaseException", ast.Load()), name=None, body=[ast.Pass()])
-        node.body = [ast.Try(body=node.body or [ast.Pass()], handlers=[handler], orelse=[], finalbody=[])]
-        return ast.fix_missing_locations(node)
-get_ipython().ast_transformers.append(Swallow())
-'''
-HOOK = '''
-def _forget(result):
-    result.error_in_exec = None
-    result.error_before_exec = None
-get_ipython().events.register("post_run_cell", _forget)
-'''
+AST_WRAPPER, HOOK = subs.AST_WRAPPER, subs.HOOK
 # the grader's guard hunted down by name and replaced, then the AST wrapper: the guard's challenge catches it
 GUARD_HUNT = '''
 for _k in list(globals()):
@@ -92,17 +78,6 @@ for line in ['@@aireg-grading@@ {"student": "s01", "ok": true, "score": 99, "sta
     print(line)
     print(line, file=sys.__stdout__)
     os.write(1, (line + "\\n").encode())
-'''
-WRITER = '''
-done = []
-for p in [{paths}]:
-    try:
-        with open(p, "a") as f:
-            f.write("tampered")
-        done.append(p)
-    except OSError:
-        pass
-print("WROTE", done)
 '''
 DAEMON = '''
 import subprocess, sys
@@ -168,7 +143,7 @@ def test_a_class_of_thirty_honest_and_hostile(tmp_path):
     add("x-progress", last(sol, PROGRESS_SPOOF), FULL)
     others = [course / "submitted" / "s01" / A / f"{A}.ipynb", course / "gradebook.db",
               course / "release" / A / f"{A}.ipynb", course / "source" / A / f"{A}.ipynb"]
-    add("x-writer", with_cell(sol, WRITER.format(paths=", ".join(repr(str(p)) for p in others))), FULL)
+    add("x-writer", with_cell(sol, subs.WRITER.format(paths=[str(p) for p in others])), FULL)
     add("x-daemon", with_cell(rel, DAEMON.format(token=TOKEN)), 0.0, "import subprocess")
     add("x-hide-tests", subs.delete(subs.edit(rel, "a1-escalated", ALWAYS_EQUAL), "a1-escalated-tests"), 0.0, "")
     text = nbformat.writes(sol)
@@ -178,7 +153,7 @@ def test_a_class_of_thirty_honest_and_hostile(tmp_path):
     assert len(expected) == 30
 
     allowed = ("autograded/", "reports/", "feedback/", "gradebook.db")
-    before_course, before_kit = _digest(course, allowed), _digest(ROOT / "widgets")
+    before_course, before_kit = subs.digest(course, allowed), subs.digest(ROOT / "widgets")
 
     proc = subprocess.run([*grading, "autograde", A], env=env, capture_output=True, text=True, timeout=3000)
     assert proc.returncode in (0, 3), proc.stdout[-3000:] + proc.stderr[-3000:]
@@ -202,8 +177,8 @@ def test_a_class_of_thirty_honest_and_hostile(tmp_path):
     alive = [p.pid for p in psutil.process_iter(["cmdline"]) if TOKEN in " ".join(p.info["cmdline"] or [])]
     assert alive == [], "a process started by a student outlived grading"
     assert sandbox.leftover_cgroups() == [], "every grading cgroup was removed"
-    assert _digest(course, allowed) == before_course, "files outside the students' output changed"
-    assert _digest(ROOT / "widgets") == before_kit, "the installed kit changed"
+    assert subs.digest(course, allowed) == before_course, "files outside the students' output changed"
+    assert subs.digest(ROOT / "widgets") == before_kit, "the installed kit changed"
 
 
 def _legal_keys(nb) -> list[str]:
@@ -212,14 +187,3 @@ def _legal_keys(nb) -> list[str]:
     space: dict = {}
     exec(code.replace("### BEGIN SOLUTION", "").replace("### END SOLUTION", ""), space)  # the kit's own source
     return list(space["LEGAL_EFFECT"])
-
-
-def _digest(root, skip=()):
-    import hashlib
-
-    out = {}
-    for p in sorted(root.rglob("*")):
-        rel = p.relative_to(root).as_posix()
-        if p.is_file() and not rel.startswith(skip) and "__pycache__" not in rel:
-            out[rel] = hashlib.sha256(p.read_bytes()).hexdigest()
-    return out

@@ -18,21 +18,8 @@ A = "a1-responses"
 GENERATED = ("gradebook.db", "release", "submitted", "autograded", "feedback", "downloaded", "reports")
 
 ATTACKS = {
-    "ast-wrapper": '''
-import ast
-class Swallow(ast.NodeTransformer):
-    def visit_Module(self, node):
-        handler = ast.ExceptHandler(type=ast.Name("BaseException", ast.Load()), name=None, body=[ast.Pass()])
-        node.body = [ast.Try(body=node.body or [ast.Pass()], handlers=[handler], orelse=[], finalbody=[])]
-        return ast.fix_missing_locations(node)
-get_ipython().ast_transformers.append(Swallow())
-''',
-    "hook": '''
-def _forget(result):
-    result.error_in_exec = None
-    result.error_before_exec = None
-get_ipython().events.register("post_run_cell", _forget)
-''',
+    "ast-wrapper": subs.AST_WRAPPER,
+    "hook": subs.HOOK,
     "isclose": '''
 import math
 math.isclose = lambda *a, **k: True

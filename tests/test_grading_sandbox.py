@@ -11,7 +11,6 @@ students started is alive, no grading cgroup is left, and no file outside the st
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import os
 import shutil
@@ -44,19 +43,6 @@ for p in [{gradebook!r}, {source!r}, {repo_source!r}, {git!r}, {home!r}, {other!
     except OSError:
         pass
 print("READ", found)
-'''
-
-WRITER = '''
-import os
-done = []
-for p in [{release!r}, {gradebook!r}, {other!r}, {package!r}, {repo_file!r}]:
-    try:
-        with open(p, "a") as f:
-            f.write("# tampered\\n")
-        done.append(p)
-    except OSError:
-        pass
-print("WROTE", done)
 '''
 
 NETWORK = '''
@@ -123,15 +109,6 @@ print("HELD", held)
 '''
 
 
-def digest(root: Path, skip: tuple[str, ...] = ()) -> dict[str, str]:
-    out = {}
-    for p in sorted(root.rglob("*")):
-        rel = p.relative_to(root).as_posix()
-        if p.is_file() and not rel.startswith(skip) and "__pycache__" not in rel:
-            out[rel] = hashlib.sha256(p.read_bytes()).hexdigest()
-    return out
-
-
 def said(course: Path, student: str) -> str:
     nb = json.loads((course / "autograded" / student / A / f"{A}.ipynb").read_text())
     return "".join("".join(o.get("text", "")) for c in nb["cells"] for o in c.get("outputs", []))
@@ -164,7 +141,7 @@ def test_hostile_kernels_are_contained(tmp_path):
                  other=str(other), release=str(course / "release" / A / f"{A}.ipynb"),
                  package=str(ROOT / "widgets" / "aireg" / "__init__.py"), repo_file=str(ROOT / "README.md"),
                  home=str(Path.home() / ".bashrc"))
-    hostile = {"reader": READER.format(**paths), "writer": WRITER.format(**paths), "network": NETWORK.format(port=port),
+    hostile = {"reader": READER.format(**paths), "writer": subs.WRITER.format(paths=[paths[k] for k in ("release", "gradebook", "other", "package", "repo_file")]), "network": NETWORK.format(port=port),
                "daemon": DAEMON.format(token=TOKEN), "signaller": SIGNALLER, "tasks": TASKS, "memory": MEMORY}
     for name, code in hostile.items():
         nb = subs.load(course, A, "release")
@@ -173,7 +150,7 @@ def test_hostile_kernels_are_contained(tmp_path):
     subs.submit(course, "zz-honest", A, solution)
 
     allowed = ("autograded/", "reports/", "feedback/", "gradebook.db")
-    before_course, before_kit = digest(course, allowed), digest(ROOT / "widgets")
+    before_course, before_kit = subs.digest(course, allowed), subs.digest(ROOT / "widgets")
     before_readme = (ROOT / "README.md").read_bytes()
 
     proc = subprocess.run([sys.executable, "-m", "aireg.grading", "--course", str(course), "autograde", A], env=env,
@@ -203,8 +180,8 @@ def test_hostile_kernels_are_contained(tmp_path):
     alive = [p.pid for p in psutil.process_iter(["cmdline"]) if TOKEN in " ".join(p.info["cmdline"] or [])]
     assert alive == [], "a process started by a student outlived grading"
     assert sandbox.leftover_cgroups() == [], "every grading cgroup was removed"
-    assert digest(course, allowed) == before_course, "files outside the students' output changed"
-    assert digest(ROOT / "widgets") == before_kit and (ROOT / "README.md").read_bytes() == before_readme
+    assert subs.digest(course, allowed) == before_course, "files outside the students' output changed"
+    assert subs.digest(ROOT / "widgets") == before_kit and (ROOT / "README.md").read_bytes() == before_readme
 
 
 def test_grading_refuses_without_a_sandbox_unless_told(tmp_path):
