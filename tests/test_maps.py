@@ -271,6 +271,20 @@ def test_explorer_parts(explorer):
     assert set(rows_in(ex.table.value)) == set(load_responses()["iso3"])
 
 
+def test_explorer_chart_has_a_date_axis_from_the_first_render():
+    """Issue 15: on first load the count chart's axis showed raw numbers (1.765e18) until the slider moved: a
+    FigureWidget sends a datetime column as int64 nanoseconds. Dates now go as ISO text on a date axis."""
+    import json
+
+    ex = response_explorer()
+    assert ex.figure.layout.xaxis.type == "date"
+    for trace in ex.figure.data:
+        assert all(isinstance(x, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", x) for x in trace.x), trace.x[:3]
+    sent = json.loads(json.dumps(ex.figure.to_plotly_json()["data"], default=str))
+    assert all(isinstance(t["x"], list) and all(isinstance(x, str) for x in t["x"]) for t in sent), \
+        "x goes as date text, not as binary-encoded numbers"
+
+
 def test_explorer_slider_redraws_map_table_and_marker(explorer):
     ex = explorer
     ex.slider.value = ex.slider.options[-1][1]
@@ -278,7 +292,7 @@ def test_explorer_slider_redraws_map_table_and_marker(explorer):
     ex.slider.value = pd.Timestamp("2026-01-10").date()
     assert ex.map_html.value != map_before and ex.table.value != table_before
     assert set(rows_in(ex.table.value)) == set(strongest_actions(as_of="2026-01-10")["code"])
-    assert list(ex.figure.data[1].x) == [pd.Timestamp("2026-01-10")] * 2
+    assert list(ex.figure.data[1].x) == ["2026-01-10"] * 2
     assert "10 Jan 2026" in ex.figure.layout.title.text
 
     ex.slider.index = 0  # the day before the first action

@@ -703,14 +703,17 @@ def response_explorer(responses: pd.DataFrame | None = None, height: int | None 
     ymax = max(int(counts["jurisdictions"].max()), 1)
     figure = go.FigureWidget(
         data=[
-            go.Scatter(x=counts["date"], y=counts["jurisdictions"], mode="lines+markers", line_shape="hv",
-                       name="Jurisdictions that had acted", hovertemplate="%{x|%d %b %Y}: %{y}<extra></extra>"),
-            go.Scatter(x=[last, last], y=[0, ymax], mode="lines", name="Selected date",
+            go.Scatter(x=_iso_days(counts["date"]), y=counts["jurisdictions"], mode="lines+markers",
+                       line_shape="hv", name="Jurisdictions that had acted",
+                       hovertemplate="%{x|%d %b %Y}: %{y}<extra></extra>"),
+            go.Scatter(x=_iso_days([last, last]), y=[0, ymax], mode="lines", name="Selected date",
                        line={"color": "#D55E00", "dash": "dash", "width": 2}, hoverinfo="skip"),
         ],
         # Voila syncs only the constructor's state before the page connects: build the final first view here.
         layout=go.Layout(title={"text": _count_title(int(counts["jurisdictions"].iloc[-1]), last)}, height=320,
-                         xaxis={"title": {"text": "Date"}},
+                         # a date axis from the first render: dates go as ISO text, never as the int64
+                         # nanoseconds a FigureWidget would send for a datetime column (shown as 1.765e18)
+                         xaxis={"title": {"text": "Date"}, "type": "date", "tickformat": "%d %b %Y"},
                          yaxis={"title": {"text": "Jurisdictions (cumulative)"}, "rangemode": "tozero"},
                          legend={"orientation": "h", "y": -0.3}, margin={"t": 50, "b": 40}),
     )
@@ -751,8 +754,8 @@ def response_explorer(responses: pd.DataFrame | None = None, height: int | None 
         top = max(int(sub["jurisdictions"].max()) if len(sub) else 0, 1)
         if not initial:
             with figure.batch_update():
-                figure.data[0].x, figure.data[0].y = list(sub["date"]), list(sub["jurisdictions"])
-                figure.data[1].x, figure.data[1].y = [day, day], [0, top]
+                figure.data[0].x, figure.data[0].y = _iso_days(sub["date"]), list(sub["jurisdictions"])
+                figure.data[1].x, figure.data[1].y = _iso_days([day, day]), [0, top]
                 figure.layout.title.text = _count_title(n, day)
             ex.timings.append(time.perf_counter() - start)
 
@@ -761,6 +764,11 @@ def response_explorer(responses: pd.DataFrame | None = None, height: int | None 
     sort_by.observe(redraw_table, names="value")
     redraw(initial=True)
     return ex
+
+
+def _iso_days(values) -> list[str]:
+    """Dates as ``YYYY-MM-DD`` text, which plotly reads as dates in every renderer."""
+    return [f"{pd.Timestamp(v):%Y-%m-%d}" for v in values]
 
 
 def _count_title(n: int, day) -> str:
