@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import nbformat
 import pytest
 
-from notebook_tools import error_outputs, execute, network_assets
+from notebook_tools import error_outputs, execute, html_outputs, network_assets
 from testkit import ROOT, dashboard_notebooks, lesson_notebooks, source_notebooks
 
 ALL = lesson_notebooks() + dashboard_notebooks() + source_notebooks()
@@ -43,3 +45,7 @@ def test_executes_without_error_and_offline(path):
         first = next(c for c in nb.cells if c.cell_type == "code")
         shown = "".join(str(o.get("data", {}).get("text/html", "")) for o in first.outputs)
         assert "Data verified to" in shown, "a lesson opens with the date its data were verified to"
+        # issue 15: tables for people, not for a debugger
+        tables = [h for h in html_outputs(nb) if "<table" in h]
+        raw = [h[:300] for h in tables if re.search(r">\s*(NaT|NaN|nan|&lt;NA&gt;)\s*<|\de\+\d\d|class=\"dataframe\"", h)]
+        assert raw == [], f"{len(raw)} table(s) show NaT/NaN, 2.6e+09 or pandas' raw style: {raw[:2]}"

@@ -38,11 +38,13 @@ __all__ = [
 ]
 
 
-def setup(projector: bool = False, display: bool = True) -> str | None:
+def setup(projector: bool = False, display: bool = True, tables: bool = True) -> str | None:
     """Prepare a notebook: the kit's plot theme, offline world topojson for plotly, static plot fallbacks, and
     the "data verified to" line (computed from the data by :func:`aireg.sources.currency_banner`).
 
-    ``projector=True`` switches plots, maps and widgets to large type and high contrast. With
+    ``projector=True`` switches plots, maps and widgets to large type and high contrast. ``tables=True`` (the
+    default) shows every DataFrame and Series as a table for people (:func:`aireg.tables.people_table`: plain
+    headers, dates and money written out, no ``NaT`` or index column); ``tables=False`` keeps pandas' own. With
     ``display=False`` nothing is shown and the HTML (a ``<script>`` handing plotly the vendored topojson,
     and the widget CSS) is returned instead, e.g. for a static export.
     """
@@ -50,9 +52,11 @@ def setup(projector: bool = False, display: bool = True) -> str | None:
 
     from .offline import plotly_geo_script, register_plotly_renderer
     from .sources import currency_banner
+    from .tables import use_people_tables
     from .theme import widget_css
 
     use_projector(projector)
+    use_people_tables(tables)
     # The mimetype renders live in JupyterLab/Voila; "notebook" also saves an inline-plotly.js HTML copy,
     # so figures stay visible in exported HTML, slides and nbgrader feedback (no CDN involved).
     pio.renderers.default = register_plotly_renderer()
