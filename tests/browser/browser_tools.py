@@ -205,3 +205,21 @@ def press_on_slider(page, handle, keys: list[str]) -> None:
     handle.focus()
     for key in keys:
         page.keyboard.press(key)
+
+
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+#: the kit's own content: what cells print and draw (JupyterLab's own chrome is JupyterLab's to fix)
+KIT_CONTENT = ".jp-OutputArea-output"
+
+
+def axe_violations(page, include: str = KIT_CONTENT, impacts=("critical", "serious")) -> list[str]:
+    """axe-core (vendored, offline) on the page's ``include`` elements: "impact rule (n): first targets" lines."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    found = page.evaluate("""async (sel) => {
+        if (!document.querySelector(sel)) return [];
+        const r = await axe.run({include: [[sel]]}, {resultTypes: ['violations']});
+        return r.violations.map(v => ({id: v.id, impact: v.impact, n: v.nodes.length,
+                                       targets: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
+    }""", include)
+    return [f"{v['impact']} {v['id']} ({v['n']}): {v['targets']}" for v in found if v["impact"] in impacts]

@@ -12,6 +12,7 @@ import pytest
 from browser_tools import (
     ROOT,
     STDERR_JS,
+    axe_violations,
     is_traceback,
     leaflet_paths,
     open_notebook,
@@ -122,7 +123,10 @@ def test_lesson_runs_in_jupyterlab(name, lab, open_page):
         assert shots > 0
         problems = net.problems()
         assert not problems, f"{name}: network problems:\n" + "\n".join(problems)
-        print(f"{name}: {len(prompts)} code cells ran in {ran:.1f} s; {detail}; {shots} screenshots")
+        page.wait_for_timeout(500)  # the control-naming helper runs on the next animation frame
+        violations = axe_violations(page)
+        assert not violations, f"{name}: accessibility (axe-core, the lesson's outputs):\n" + "\n".join(violations)
+        print(f"{name}: {len(prompts)} code cells ran in {ran:.1f} s; {detail}; {shots} screenshots; axe: 0")
     finally:
         page.close()
         shutdown_sessions(lab)

@@ -11,6 +11,7 @@ import time
 import pytest
 from browser_tools import (
     ROOT,
+    axe_violations,
     free_port,
     output_state,
     press_on_slider,
@@ -143,6 +144,8 @@ def test_dashboard_offline_and_interactive(dashboard, voila, open_page):
         page.screenshot(path=str(folder / "01.png"), full_page=True)
         problems = net.problems()
         assert not problems, "\n".join(problems)
-        print(f"{dashboard.name}: ready in {loaded:.1f} s; {how} changed the output; labels {size:.0f}px")
+        violations = axe_violations(page)
+        assert not violations, f"{dashboard.name}: accessibility (axe-core):\n" + "\n".join(violations)
+        print(f"{dashboard.name}: ready in {loaded:.1f} s; {how} changed the output; labels {size:.0f}px; axe: 0")
     finally:
         page.close()

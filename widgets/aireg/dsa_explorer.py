@@ -148,6 +148,9 @@ class DSAExplorer:
                            self.restriction_periods, self.log_scale])
         self.widget = w.VBox([controls, self.figure, self.panel])
         self.widget.add_class("aireg")
+        from .a11y import name_controls
+
+        name_controls(self.widget)  # accessible names for slider handles and Play buttons
 
         self.scenario.observe(self._on_scenario, names="value")
         self.estimate.observe(self._on_scenario, names="value")

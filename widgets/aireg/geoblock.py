@@ -252,6 +252,9 @@ class GeoblockExplorer:
         self.dropdown.observe(self._on_change, names="value")
         self.widget = w.VBox([self.dropdown, self.explanation, self.figure, self.table_html])
         self.widget.add_class("aireg")
+        from .a11y import name_controls
+
+        name_controls(self.widget)  # accessible names for slider handles and Play buttons
 
     @property
     def rule(self) -> str:

@@ -79,4 +79,7 @@ def responses_by_day_demo(start: str = "2026-01-01", days: int = 60):
     redraw()
     box = w.VBox([slider, out])
     box.add_class("aireg")
+    from .a11y import name_controls
+
+    name_controls(box)  # accessible names for slider handles and Play buttons
     return box

@@ -696,7 +696,12 @@ def response_explorer(responses: pd.DataFrame | None = None, height: int | None 
     sort_by = w.Dropdown(options=[(v, k) for k, v in SORT_KEYS.items()], value="date", description="Sort table by",
                          style={"description_width": "initial"})
     map_box = w.HTML(layout=w.Layout(flex="3 1 0", min_width="22em"))
-    table = w.HTML(layout=w.Layout(flex="2 1 0", min_width="20em", max_height=f"{height + 10}px", overflow="auto"))
+    table = w.HTML(layout=w.Layout(flex="2 1 0", min_width="20em"))
+
+    def scrolling(doc: str) -> str:  # the table scrolls in a region the keyboard can reach (tab, arrow keys)
+        return (f"<div role='region' aria-label='Table of the responses shown on the map' tabindex='0' "
+                f"style='max-height:{height + 10}px;overflow:auto'>{doc}</div>")
+
 
     counts = acted_counts(frame)
     last = options[-1][1]
@@ -724,6 +729,9 @@ def response_explorer(responses: pd.DataFrame | None = None, height: int | None 
         figure,
     ])
     widget.add_class("aireg")
+    from .a11y import name_controls
+
+    name_controls(widget)  # accessible names for slider handles and Play buttons
     ex = ResponseExplorer(frame, slider, play, action_filter, sort_by, map_box, table, figure, widget, height)
 
     def rows_and_doc(as_of: date, types: tuple[str, ...]) -> tuple[pd.DataFrame, str]:
@@ -739,14 +747,14 @@ def response_explorer(responses: pd.DataFrame | None = None, height: int | None 
 
     def redraw_table(_=None) -> None:
         rows, _doc = rows_and_doc(slider.value, tuple(action_filter.value))
-        table.value = response_table_html(rows, sort_by=sort_by.value, as_of=slider.value, compact=True)
+        table.value = scrolling(response_table_html(rows, sort_by=sort_by.value, as_of=slider.value, compact=True))
 
     def redraw(_=None, initial: bool = False) -> None:
         start = time.perf_counter()
         types = tuple(action_filter.value)
         rows, doc = rows_and_doc(slider.value, types)
         map_box.value = doc
-        table.value = response_table_html(rows, sort_by=sort_by.value, as_of=slider.value, compact=True)
+        table.value = scrolling(response_table_html(rows, sort_by=sort_by.value, as_of=slider.value, compact=True))
         day = pd.Timestamp(slider.value)
         sub = acted_counts(frame, action_types=types) if types else counts.iloc[0:0]
         before = sub[sub["date"] <= day]

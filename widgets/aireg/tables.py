@@ -140,8 +140,12 @@ def people_table(frame: pd.DataFrame | pd.Series, caption: str | None = None, ma
     note = (f"<tr><td colspan='{len(shown.columns)}' style='text-align:left;color:#555'>… and {more:,} more rows"
             "</td></tr>") if more > 0 else ""
     cap = f"<caption style='text-align:left;font-weight:bold'>{html.escape(caption)}</caption>" if caption else ""
-    return (f"<table class='aireg-table' style='border-collapse:collapse;max-width:100%'>{cap}<thead><tr>{head}"
-            f"</tr></thead><tbody>{''.join(rows)}{note}</tbody></table>")
+    # a wide table scrolls inside its own region, which the keyboard can reach (tab, then the arrow keys)
+    name = html.escape(caption or "Table", quote=True)
+    return (f"<div class='aireg-table-wrap' role='region' aria-label='{name}' tabindex='0' "
+            f"style='overflow-x:auto;max-width:100%'>"
+            f"<table class='aireg-table' style='border-collapse:collapse'>{cap}<thead><tr>{head}"
+            f"</tr></thead><tbody>{''.join(rows)}{note}</tbody></table></div>")
 
 
 def use_people_tables(on: bool = True) -> None:
