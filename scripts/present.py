@@ -75,6 +75,64 @@ PAGE = """<!DOCTYPE HTML>
 """
 
 
+def dashboard_cards() -> list[tuple[str, str, str]]:
+    """(file name, title, first sentence) of each dashboard, from its own opening markdown cell."""
+    import re
+
+    import nbformat
+
+    cards = []
+    for path in dashboards():
+        nb = nbformat.read(path, as_version=4)
+        text = next((c.source for c in nb.cells if c.cell_type == "markdown"), "")
+        lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+        title = lines[0].lstrip("# ").strip() if lines else path.stem.replace("-", " ")
+        rest = " ".join(lines[1:])
+        first = re.split(r"(?<=[.!?])\s", re.sub(r"[*_`]", "", rest), maxsplit=1)[0] if rest else ""
+        cards.append((path.name, title, first))
+    return cards
+
+
+def landing_page() -> str:
+    """The dashboard list a workshop audience sees first: the kit's title, one card per dashboard (its own title
+    and first sentence), large type, keyboard focus visible, no file names or tool names, nothing online."""
+    import html
+
+    cards = "".join(
+        f"<li><a href='{{{{ base_url }}}}voila/render/{html.escape(name)}'><span class='t'>{html.escape(title)}</span>"
+        f"<span class='d'>{html.escape(first)}</span></a></li>" for name, title, first in dashboard_cards())
+    return f"""<!DOCTYPE HTML>
+<html lang="en">
+  <head>
+    <meta charset="utf-8">
+    <title>AI regulation case studies: the Grok case, dashboards</title>
+    <meta name="viewport" content="width=device-width, initial-scale=1.0">
+    <style>
+      body {{ margin: 0; background: #f4f6f8; color: #111; font: 22px/1.4 "DejaVu Sans", Arial, sans-serif; }}
+      main {{ max-width: 60em; margin: 0 auto; padding: 2.5em 1.5em; }}
+      h1 {{ font-size: 1.8em; margin: 0 0 .2em; }}
+      p.lead {{ margin: 0 0 1.4em; color: #333; }}
+      ul {{ list-style: none; margin: 0; padding: 0; display: grid; gap: .8em; }}
+      a {{ display: block; padding: .9em 1.1em; background: #fff; border: 2px solid #0072B2; border-radius: 8px;
+           color: #111; text-decoration: none; }}
+      a:hover {{ background: #eaf4fb; }}
+      a:focus {{ outline: 4px solid #D55E00; outline-offset: 2px; }}
+      .t {{ display: block; font-weight: bold; color: #0b4f7c; }}
+      .d {{ display: block; font-size: .85em; color: #333; margin-top: .2em; }}
+    </style>
+  </head>
+  <body data-base-url="{{{{ base_url }}}}voila/" data-voila="voila">
+    <main>
+      <h1>AI regulation case studies: the Grok case</h1>
+      <p class="lead">Interactive dashboards for the lecture hall. Choose one; each works with the mouse and the
+      keyboard, and none needs the internet.</p>
+      <ul>{cards}</ul>
+    </main>
+  </body>
+</html>
+"""
+
+
 def write_template(data_dir: Path) -> Path:
     """Write the offline "aireg" Voila template (based on "lab") under ``<data_dir>/voila/templates/``."""
     folder = data_dir / "voila" / "templates" / TEMPLATE
@@ -82,6 +140,8 @@ def write_template(data_dir: Path) -> Path:
     (folder / "conf.json").write_text(json.dumps({"base_template": "lab"}) + "\n")
     (folder / "index.html.j2").write_text(INDEX)
     (folder / "page.html").write_text(PAGE)
+    for tree in ("tree.html", "tree-lab.html"):  # Voila 0.5 serves tree-lab.html unless --classic_tree
+        (folder / tree).write_text(landing_page())
     return folder
 
 

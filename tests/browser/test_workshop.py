@@ -4,6 +4,7 @@ the figure or map; no code shown; projector-size type)."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import time
@@ -92,13 +93,31 @@ def voila(chromium_executable):
     stop(proc)
 
 
-def test_dashboard_list_offline(voila, open_page):
-    page, net = open_page()
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)], ids=["1366x768", "1920x1080"])
+def test_dashboard_list_offline(voila, open_page, size):
+    """The landing page an audience sees first (issue 15): the kit's title and one card per dashboard with its own
+    title, no file names or tool names, large type, reachable by keyboard, nothing online, 0 serious axe issues."""
+    import nbformat
+
+    page, net = open_page(viewport=size)
     try:
         page.goto(voila + "/")
+        page.get_by_role("heading", level=1).wait_for(timeout=20_000)
+        assert "AI regulation case studies" in page.get_by_role("heading", level=1).inner_text()
+        body = page.inner_text("body")
+        assert ".ipynb" not in body and "Voilà" not in body and "Voila" not in body, body[:300]
         for nb in DASHBOARDS:
-            page.get_by_text(nb.name).first.wait_for(timeout=20_000)
-        page.screenshot(path=str(screenshot_dir("dashboards") / "00.png"))
+            title = next(c.source for c in nbformat.read(nb, as_version=4).cells
+                         if c.cell_type == "markdown").splitlines()[0].lstrip("# ").strip()
+            link = page.get_by_role("link", name=re.compile(re.escape(title)))
+            assert link.count() == 1 and link.get_attribute("href").endswith(f"voila/render/{nb.name}")
+        size_px = page.evaluate("() => parseFloat(getComputedStyle(document.querySelector('a .t')).fontSize)")
+        assert size_px >= 20, f"landing page type is {size_px}px"
+        page.keyboard.press("Tab")
+        assert page.evaluate("() => document.activeElement.tagName") == "A", "the first card takes the keyboard"
+        page.screenshot(path=str(screenshot_dir("dashboards") / f"00-{size[0]}x{size[1]}.png"), full_page=True)
+        violations = axe_violations(page, include="body")
+        assert not violations, "\n".join(violations)
         problems = net.problems()
         assert not problems, "\n".join(problems)
     finally:
