@@ -223,3 +223,12 @@ def axe_violations(page, include: str = KIT_CONTENT, impacts=("critical", "serio
                                        targets: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
     }""", include)
     return [f"{v['impact']} {v['id']} ({v['n']}): {v['targets']}" for v in found if v["impact"] in impacts]
+
+
+UNDESCRIBED_JS = """() => [...document.querySelectorAll('.aireg .js-plotly-plot, .aireg iframe')]
+    .filter(c => !(c.getAttribute('aria-label') || '').trim()).length"""
+
+
+def undescribed_charts(page) -> int:
+    """Charts and maps inside the kit's widgets without a text alternative (their caption, linked)."""
+    return page.evaluate(UNDESCRIBED_JS)

@@ -22,6 +22,7 @@ from browser_tools import (
     screenshot_cells,
     screenshot_dir,
     shutdown_sessions,
+    undescribed_charts,
     wait_all_executed,
     wait_changed,
 )
@@ -124,6 +125,7 @@ def test_lesson_runs_in_jupyterlab(name, lab, open_page):
         problems = net.problems()
         assert not problems, f"{name}: network problems:\n" + "\n".join(problems)
         page.wait_for_timeout(500)  # the control-naming helper runs on the next animation frame
+        assert undescribed_charts(page) == 0, f"{name}: a chart or map of a kit widget has no text alternative"
         violations = axe_violations(page)
         assert not violations, f"{name}: accessibility (axe-core, the lesson's outputs):\n" + "\n".join(violations)
         print(f"{name}: {len(prompts)} code cells ran in {ran:.1f} s; {detail}; {shots} screenshots; axe: 0")

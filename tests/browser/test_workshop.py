@@ -19,6 +19,7 @@ from browser_tools import (
     screenshot_dir,
     start_server,
     stop,
+    undescribed_charts,
     wait_changed,
 )
 
@@ -163,6 +164,7 @@ def test_dashboard_offline_and_interactive(dashboard, voila, open_page):
         page.screenshot(path=str(folder / "01.png"), full_page=True)
         problems = net.problems()
         assert not problems, "\n".join(problems)
+        assert undescribed_charts(page) == 0, f"{dashboard.name}: a chart or map has no text alternative"
         violations = axe_violations(page)
         assert not violations, f"{dashboard.name}: accessibility (axe-core):\n" + "\n".join(violations)
         print(f"{dashboard.name}: ready in {loaded:.1f} s; {how} changed the output; labels {size:.0f}px; axe: 0")

@@ -1,11 +1,12 @@
-"""Accessible names for the controls ipywidgets draws without one.
+"""Accessible names for the controls ipywidgets draws without one, and text alternatives for charts and maps.
 
 ipywidgets renders a slider's handle (``.noUi-handle``, ``role="slider"``) without a name linked to its label, and
 the Play control as icon-only buttons: a screen reader announces "slider" and "button", and axe-core reports
 ``aria-input-field-name`` (serious) and ``button-name`` (critical). :func:`name_controls` adds a hidden helper
 (an anywidget: a few lines of JavaScript shipped with the kit, nothing loaded from the network) to a kit widget.
 When shown, it names every slider handle after its label and every Play button after what it does, inside that
-widget only, and again whenever ipywidgets redraws.
+widget only, and again whenever ipywidgets redraws. It also gives each chart and map of the widget the text of the
+:func:`caption` that follows it (``role="figure"``, ``aria-label``, ``aria-describedby``), matched in order.
 """
 
 from __future__ import annotations
@@ -36,6 +37,18 @@ function nameControls(root) {
     });
   });
 }
+function describeCharts(root) {
+  const captions = [...root.querySelectorAll('.aireg-caption')];
+  [...root.querySelectorAll('.js-plotly-plot, iframe')].forEach((chart, i) => {
+    const caption = captions[i];
+    if (!caption) return;
+    if (!caption.id) caption.id = 'aireg-caption-' + Math.random().toString(36).slice(2);
+    if (chart.tagName !== 'IFRAME') chart.setAttribute('role', 'figure');  // 'img' may not hold the chart's buttons
+    const text = caption.textContent.trim();
+    if (chart.getAttribute('aria-label') !== text) chart.setAttribute('aria-label', text);
+    if (chart.getAttribute('aria-describedby') !== caption.id) chart.setAttribute('aria-describedby', caption.id);
+  });
+}
 function render({ el }) {
   el.style.display = 'none';
   let root = null;
@@ -43,8 +56,9 @@ function render({ el }) {
   const attach = () => {
     root = el.closest('.aireg') || el.parentElement;
     if (!root) { requestAnimationFrame(attach); return; }
-    nameControls(root);
-    observer = new MutationObserver(() => nameControls(root));
+    const apply = () => { nameControls(root); describeCharts(root); };
+    apply();
+    observer = new MutationObserver(apply);
     observer.observe(root, { childList: true, subtree: true });
   };
   requestAnimationFrame(attach);
@@ -58,6 +72,17 @@ class ControlNames(anywidget.AnyWidget):
     """The hidden helper (see the module docstring)."""
 
     _esm = traitlets.Unicode(_ESM).tag(sync=True)
+
+
+def caption(text: str):
+    """A visible caption for the chart or map before it: its text alternative (the helper links them)."""
+    import html
+
+    import ipywidgets as w
+
+    box = w.HTML(f"<p style='margin:.2em 0 .8em;color:#333;font-size:.9em'>{html.escape(text)}</p>")
+    box.add_class("aireg-caption")
+    return box
 
 
 def name_controls(box):

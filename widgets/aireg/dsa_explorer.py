@@ -146,7 +146,12 @@ class DSAExplorer:
         self.panel = w.HTML()
         controls = w.VBox([self.scenario, self.estimate, self.turnover, self.fine_rate, self.days, self.daily_rate,
                            self.restriction_periods, self.log_scale])
-        self.widget = w.VBox([controls, self.figure, self.panel])
+        from .a11y import caption
+
+        self.widget = w.VBox([controls, self.figure, caption(
+            "Chart: periodic penalties accrued day by day until the provider complies (solid blue, with their "
+            "ceiling dashed), beside a one-off fine, the fine ceilings, the fine of 5 December 2025 and the UK "
+            "maximum, in US dollars. The panel below gives the same amounts in words."), self.panel])
         self.widget.add_class("aireg")
         from .a11y import name_controls
 

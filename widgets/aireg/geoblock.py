@@ -250,7 +250,11 @@ class GeoblockExplorer:
         self.figure = go.FigureWidget(self._figure(self.dropdown.value))
         self._render_text()
         self.dropdown.observe(self._on_change, names="value")
-        self.widget = w.VBox([self.dropdown, self.explanation, self.figure, self.table_html])
+        from .a11y import caption
+
+        self.widget = w.VBox([self.dropdown, self.explanation, self.figure, caption(
+            "Map: the jurisdictions that restricted access under the chosen reading, coloured by how. The table "
+            "below lists the same jurisdictions."), self.table_html])
         self.widget.add_class("aireg")
         from .a11y import name_controls
 

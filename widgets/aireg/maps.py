@@ -722,11 +722,16 @@ def response_explorer(responses: pd.DataFrame | None = None, height: int | None 
                          yaxis={"title": {"text": "Jurisdictions (cumulative)"}, "rangemode": "tozero"},
                          legend={"orientation": "h", "y": -0.3}, margin={"t": 50, "b": 40}),
     )
+    from .a11y import caption
+
     widget = w.VBox([
         w.HBox([play, slider]),
         w.HBox([action_filter, sort_by]),
         w.HBox([map_box, table], layout=w.Layout(width="100%", align_items="flex-start", flex_flow="row wrap")),
+        caption("Map: each jurisdiction coloured by the strongest documented action by the selected date. The table "
+                "beside it lists the same jurisdictions, with dates and sources."),
         figure,
+        caption("Chart: how many jurisdictions had acted by each date; the dashed line marks the selected date."),
     ])
     widget.add_class("aireg")
     from .a11y import name_controls
