@@ -74,6 +74,6 @@ if __name__ == "__main__":
     if instructor:
         env = instructor_environment()
         os.chdir(course_root())  # nbgrader (Formgrader included) reads nbgrader_config.py from the working folder
-        print(f"instructor view: course {course_root()}, Formgrader at {'/formgrader'}", flush=True)
+        print(f"instructor view: course {course_root()}, opening Formgrader (/formgrader)", flush=True)
         os.execve(cmd[0], cmd, env)
     os.execv(cmd[0], cmd)

@@ -74,7 +74,7 @@ def test_a_class_on_the_hub(hub):
     # everyone logs in with their system password; a wrong one is refused
     for user in (INSTRUCTOR, S1, S2):
         status, url = login(hub.url, user, passwords[user])
-        assert status == 200 and f"/user/{user}/" in url or "/hub/spawn-pending/" in url, (user, status, url)
+        assert status == 200 and (f"/user/{user}/" in url or "/hub/spawn-pending/" in url), (user, status, url)
     status, url = login(hub.url, S1, "not-the-password")
     assert "/hub/login" in url and f"/user/{S1}/" not in url, (status, url)
     for user in (INSTRUCTOR, S1, S2):
