@@ -37,13 +37,10 @@ extensions in its order; the control stops at six periods (24 weeks) for display
 
 
 def money(amount: float, currency: str = "USD") -> str:
-    """A readable amount: ``USD 162.0m``, ``USD 2.70bn``, ``USD 369,863``."""
-    a = abs(amount)
-    if a >= 1e9:
-        return f"{currency} {amount / 1e9:,.2f}bn"
-    if a >= 1e6:
-        return f"{currency} {amount / 1e6:,.1f}m"
-    return f"{currency} {amount:,.0f}"
+    """A readable amount: ``USD 162.0m``, ``USD 2.70bn``, ``USD 369,863`` (the tables' :func:`compact` style)."""
+    from .tables import compact
+
+    return f"{currency} {compact(amount) if abs(amount) >= 1e6 else f'{amount:,.0f}'}"
 
 
 def _people(n: float) -> str:
