@@ -55,6 +55,31 @@ def offline_html(doc: str) -> str:
     return doc.replace("</head>", _MATHJAX_STUB + "\n</head>", 1)
 
 
+# Slides that fit (issue 15): reveal.js slides do not scroll, so scripts/slide_fit.js pages every slide taller than
+# the slide into a vertical stack of slides that fit, one chart or map per slide, before reveal.js starts.
+FIT_JS = Path(__file__).with_name("slide_fit.js")
+WIDTH, HEIGHT = 960, 700  # nbconvert's reveal defaults, passed explicitly so the fitting uses the same numbers
+FIT_MARGIN = 20
+_FIT_CSS = (
+    "<style>/* aireg: slides that fit */"
+    ".reveal .aireg-continued-title{font-size:0.7em;font-weight:600;color:#555;margin:0 0 0.4em 0;text-align:left}"
+    ".reveal .jp-RenderedHTMLCommon table{font-size:0.85em}"
+    ".reveal .slides a{text-decoration:underline !important}"  # links told apart from text by more than colour (WCAG 1.4.1)
+    ".reveal table.aireg-table{font-size:0.6em !important}.reveal ul.aireg-sources{font-size:0.6em}"
+    "</style>"
+)
+_INIT = "Reveal.initialize({"
+
+
+def fit_slides(doc: str) -> str:
+    """Add the page-fitting script, run just before ``Reveal.initialize`` (nbconvert's reveal template)."""
+    if doc.count(_INIT) != 1:
+        raise RuntimeError("nbconvert's reveal template changed: cannot find its one Reveal.initialize call")
+    script = "<script>" + FIT_JS.read_text(encoding="utf-8") + "</script>"
+    doc = doc.replace("</head>", _FIT_CSS + script + "\n</head>", 1)
+    return doc.replace(_INIT, f"aiFitSlides({WIDTH}, {HEIGHT}, {FIT_MARGIN});\n        " + _INIT, 1)
+
+
 def copy_assets(out: Path) -> None:
     """Vendored reveal.js and require.js next to the slides (idempotent)."""
     reveal = out / "reveal.js"
@@ -125,9 +150,12 @@ def export(nb_path: Path, out: Path, timeout: int = 300) -> Path:
                 if output.get("execution_count"):
                     output["execution_count"] -= 1
     _static_outputs(nb)
-    exporter = SlidesExporter(reveal_url_prefix="reveal.js", require_js_url="require.js", reveal_theme=THEME)
+    # Code is hidden on slides (it is in the notebook); prompts go with it.
+    exporter = SlidesExporter(reveal_url_prefix="reveal.js", require_js_url="require.js", reveal_theme=THEME,
+                              reveal_width=str(WIDTH), reveal_height=str(HEIGHT), exclude_input=True,
+                              exclude_input_prompt=True, exclude_output_prompt=True)
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": nb_path.stem}})
-    doc = offline_html(body)
+    doc = fit_slides(offline_html(body))
     left = external_urls(doc)
     if left:
         raise RuntimeError(f"{nb_path.name}: the slides still reference the network: {sorted(set(left))[:5]}")

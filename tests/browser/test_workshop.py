@@ -74,6 +74,67 @@ def test_slides_navigate_offline(lesson, slides_dir, static_server, open_page):
         page.close()
 
 
+DECK_JS = """() => [...document.querySelectorAll('.reveal .slides > section')]
+    .map(t => t.querySelectorAll(':scope > section').length || 1)"""
+SLIDE_JS = """() => {
+  const s = document.querySelector('.reveal .slides section.present:not(.stack)')
+         || document.querySelector('.reveal .slides > section.present');
+  const box = document.querySelector('.reveal .slides');
+  const visuals = s.querySelectorAll('iframe, .plotly-graph-div, .folium-map, img, canvas, .aireg-live-only').length;
+  const code = s.querySelectorAll('.jp-InputArea .jp-CodeMirrorEditor, .jp-InputArea pre, .jp-InputPrompt').length;
+  const title = ((s.querySelector('h1, h2, h3, .aireg-continued-title') || {}).textContent || '').replace('\u00b6', '');
+  return {height: s.scrollHeight, width: s.scrollWidth, slideHeight: box.offsetHeight, slideWidth: box.offsetWidth,
+          visuals, code, title: title.trim().slice(0, 60)};
+}"""
+PRESENT_JS = """([h, v]) => {
+  const top = [...document.querySelectorAll('.reveal .slides > section')][h];
+  const subs = top.querySelectorAll(':scope > section');
+  return (subs.length ? subs[v] : top).classList.contains('present');
+}"""
+SLIDE_SIZES = [(1280, 720), (1920, 1080)]
+
+
+@pytest.mark.parametrize("size", SLIDE_SIZES, ids=[f"{w}x{h}" for w, h in SLIDE_SIZES])
+@pytest.mark.parametrize("lesson", LESSONS, ids=[p.stem for p in LESSONS])
+def test_every_slide_fits(lesson, size, slides_dir, static_server, open_page):
+    """Issue 15: page through every slide of the deck; none may be taller or wider than the slide (reveal.js slides
+    do not scroll), none shows code, none holds more than one chart or map. Each slide is saved as a screenshot
+    (test-artifacts/screenshots/deck-<lesson>-<size>/), and axe-core checks each slide's content at 1280x720."""
+    html = slides_dir / f"{lesson.stem}.slides.html"
+    base = static_server(slides_dir)
+    page, net = open_page(viewport=size)
+    try:
+        page.goto(f"{base}/{html.name}?transition=none")  # reveal.js reads its config from the query string
+        page.wait_for_selector(".reveal.ready", timeout=30_000)
+        folder = screenshot_dir(f"deck-{lesson.stem}-{size[0]}x{size[1]}")
+        problems, accessibility, n = [], [], 0
+        for h, count in enumerate(page.evaluate(DECK_JS)):
+            for v in range(count):
+                page.evaluate(f"location.hash = '#/{h}/{v}'")
+                page.wait_for_function(PRESENT_JS, arg=[h, v], timeout=5_000)
+                got = page.evaluate(SLIDE_JS)
+                n += 1
+                where = f"slide {h}/{v} ({got['title']!r})"
+                if got["height"] > got["slideHeight"] or got["width"] > got["slideWidth"]:
+                    problems.append(f"{where} overflows: {got['width']}x{got['height']} on a "
+                                    f"{got['slideWidth']}x{got['slideHeight']} slide")
+                if got["visuals"] > 1:
+                    problems.append(f"{where} holds {got['visuals']} charts or maps")
+                if got["code"]:
+                    problems.append(f"{where} shows code")
+                page.screenshot(path=str(folder / f"{h:02d}-{v:02d}.png"))
+                if size == SLIDE_SIZES[0]:
+                    accessibility += [f"{where}: {a}" for a in
+                                      axe_violations(page, include=".reveal .slides section.present:not(.stack)")]
+        assert n >= 3, f"expected at least 3 slides, got {n}"
+        assert not problems, f"{html.name} at {size[0]}x{size[1]}:\n" + "\n".join(problems)
+        assert not accessibility, f"{html.name}: accessibility (axe-core):\n" + "\n".join(accessibility)
+        assert not net.page_errors, f"JavaScript errors: {net.page_errors}"
+        print(f"{html.name} at {size[0]}x{size[1]}: {n} slides, all fit")
+    finally:
+        page.close()
+
+
 def test_slides_index_lists_every_lesson(slides_dir):
     index = (slides_dir / "index.html").read_text()
     assert all(f"{p.stem}.slides.html" in index for p in LESSONS)

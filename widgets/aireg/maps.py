@@ -598,14 +598,17 @@ def response_table_html(rows: pd.DataFrame, sort_by: str = "date", as_of=None, c
             "Sources": _links(r["source_url"]),
         }
         body.append(f"<tr data-code='{_esc(r['code'])}'><th scope='row'>{_esc(r['jurisdiction'] or r['code'])}</th>"
-                    + "".join(f"<td>{cells[c]}</td>" for c in columns[1:]) + "</tr>")
+                    + "".join(f"<td class='num'>{cells[c]}</td>" if c == "Actions so far" else f"<td>{cells[c]}</td>"
+                              for c in columns[1:]) + "</tr>")
     if not body:
         body.append(f"<tr><td colspan='{len(columns)}'>No documented action yet.</td></tr>")
     size = "0.82em" if compact else "0.9em"
     return (
         f"<table class='aireg-table' style='border-collapse:collapse;font-size:{size}'>"
-        "<style>.aireg-table th,.aireg-table td{border:1px solid #ccc;padding:2px 5px;text-align:left;"
-        "vertical-align:top}</style>"
+        # text left, numbers right (JupyterLab's rendered-HTML style right-aligns every cell unless overridden)
+        "<style>.aireg-table th,.aireg-table td{border:1px solid #ccc;padding:2px 5px;text-align:left !important;"
+        "vertical-align:top}.aireg-table td.num{text-align:right !important}"
+        ".aireg-table a{overflow-wrap:anywhere}</style>"
         f"<caption style='text-align:left;font-weight:bold'>{_esc(caption)}</caption>"
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
     )
