@@ -16,11 +16,13 @@ REPORT = sources.source_quality()
 # Targets of the sources issue, per file: the share of rows whose best citation is only an aggregator.
 TARGETS = {"grok-2026/responses.csv": 0.0, "grok-2026/evidence.csv": 0.0, "legal/penalty_regimes.csv": 0.0,
            "legal/dsa_procedure.csv": 0.0, "legal/access_restriction_conditions.csv": 0.0,
-           "grok-2026/timeline.csv": 0.10, "companies/figures.csv": 0.10}
+           "grok-2026/timeline.csv": 0.10, "companies/figures.csv": 0.10,
+           "chatgpt-italy-2023/responses.csv": 0.0, "chatgpt-italy-2023/timeline.csv": 0.10,
+           "deepseek-2025/responses.csv": 0.0, "deepseek-2025/timeline.csv": 0.10}
 
 WIRE_HOSTS = ("reuters.com", "afp.com", "apnews.com", "ptinews.com", "bernama.com", "antaranews.com", "yna.co.kr",
               "kyodonews.net", "ansa.it", "dpa.com", "efe.com", "agenceurope.eu", "ianslive.in", "aninews.in",
-              "tass.com", "news.cn", "xinhuanet.com")
+              "tass.com", "news.cn", "xinhuanet.com", "newsis.com")
 OFFICIAL_LEGAL_HOSTS = ("eur-lex.europa.eu", "legislation.gov.uk", "irishstatutebook.ie", "revisedacts.lawreform.ie",
                         "legifrance.gouv.fr", "congress.gov", "govinfo.gov", "federalregister.gov", "ecfr.gov",
                         "curia.europa.eu", "austlii.edu.au")
