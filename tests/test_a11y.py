@@ -9,6 +9,7 @@ import re
 from aireg.a11y import PLAY_BUTTONS, ControlNames
 from aireg.dsa_explorer import dsa_explorer
 from aireg.geoblock import geoblock_explorer
+from aireg.livemap import LiveMap
 from aireg.maps import response_explorer
 
 
@@ -35,7 +36,7 @@ def test_every_chart_and_map_of_an_explorer_has_a_caption():
             node = stack.pop(0)
             flat.append(node)
             stack[:0] = list(getattr(node, "children", ()))
-        charts = [n for n in flat if isinstance(n, go.FigureWidget) or
+        charts = [n for n in flat if isinstance(n, (go.FigureWidget, LiveMap)) or
                   (isinstance(n, w.HTML) and "<iframe" in (n.value or ""))]
         captions = [n for n in flat if "aireg-caption" in getattr(n, "_dom_classes", ())]
         assert charts and len(captions) == len(charts), (len(charts), len(captions))

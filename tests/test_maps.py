@@ -193,7 +193,7 @@ def test_popups_and_tooltips_are_escaped():
 def test_popup_has_the_details():
     doc = map_html(response_map(SMALL))
     idn = next(p for p in bound_strings(doc, "bindPopup") if 'data-code="IDN"' in p)
-    for part in ("Access block", "lifted 2026-02-01", "IDN regulator", "Test Act s. 1", "https://example.org/a",
+    for part in ("Access block", "lifted 1 Feb 2026", "IDN regulator", "Test Act s. 1", "https://example.org/a",
                  "All actions so far (2)"):
         assert part in idn
 
@@ -286,23 +286,59 @@ def test_explorer_chart_has_a_date_axis_from_the_first_render():
 
 
 def test_explorer_slider_redraws_map_table_and_marker(explorer):
+    """Issue 15: the map moves between dates in place: the document is built once, each date is a new state (the
+    colour, popup and tooltip of each jurisdiction that had acted; the legend) that the map applies to its layers."""
     ex = explorer
     ex.slider.value = ex.slider.options[-1][1]
-    map_before, table_before = ex.map_html.value, ex.table.value
+    doc, reloads = ex.map_html.doc, ex.map_html.reloads
+    state_before, table_before = ex.map_html.state, ex.table.value
     ex.slider.value = pd.Timestamp("2026-01-10").date()
-    assert ex.map_html.value != map_before and ex.table.value != table_before
-    assert set(rows_in(ex.table.value)) == set(strongest_actions(as_of="2026-01-10")["code"])
+    assert ex.map_html.state != state_before and ex.table.value != table_before
+    assert ex.map_html.doc is doc and ex.map_html.reloads == reloads, "a date change must not rebuild the map"
+    expected = strongest_actions(as_of="2026-01-10").set_index("code")["action_type"]
+    assert set(rows_in(ex.table.value)) == set(expected.index)
+    assert {c: v["colour"] for c, v in ex.map_html.state["codes"].items()} == {
+        c: ACTION_COLOURS[a] for c, a in expected.items()}
+    assert ex.map_html.state["key"] == "2026-01-10" and "10 Jan 2026" in ex.map_html.state["legend"]
     assert list(ex.figure.data[1].x) == ["2026-01-10"] * 2
     assert "10 Jan 2026" in ex.figure.layout.title.text
 
     ex.slider.index = 0  # the day before the first action
     assert rows_in(ex.table.value) == [] and "No documented action yet" in ex.table.value
-    assert "aireg-code-" not in ex.map_html.value
+    assert ex.map_html.state["codes"] == {}
     assert ex.figure.layout.title.text.startswith("Jurisdictions that had acted: 0")
 
     ex.play.value = 5  # the Play button drives the slider
     assert ex.slider.index == 5
     ex.slider.index = len(ex.slider.options) - 1
+    assert ex.map_html.reloads == reloads
+
+
+def test_live_map_draws_every_jurisdiction_once_and_restyles_by_code():
+    """The live document holds a layer for every jurisdiction that acts on any date, registered by code, and a
+    restyle handler that accepts states only from the page that holds the map."""
+    from aireg.maps import map_html, map_state
+
+    live = map_html(response_map(as_of="2026-01-02", live=True))
+    every = set(load_responses()["iso3"])
+    for code in every:
+        assert f'code: "{code}"' in live, code
+    assert "event.source === window.parent" in live
+    assert "L.control.layers" not in live and "L.control.layers" in map_html(response_map())  # no per-type layers
+    state = map_state(as_of="2026-01-02")
+    assert set(state["codes"]) == set(strongest_actions(as_of="2026-01-02")["code"]) < every
+
+
+def test_rebuild_mode_still_builds_a_document_per_date():
+    """The old behaviour, kept for the before/after browser benchmark."""
+    ex = response_explorer(update="rebuild")
+    before = ex.map_html.value
+    ex.slider.value = pd.Timestamp("2026-01-10").date()
+    assert ex.map_html.value != before and "aireg-code-" in ex.map_html.value
+    ex.slider.index = 0
+    assert "aireg-code-" not in ex.map_html.value
+    with pytest.raises(ValueError):
+        response_explorer(update="sometimes")
 
 
 def test_explorer_filter_and_sort(explorer):
