@@ -12,6 +12,7 @@ import csv
 import html
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -209,6 +210,15 @@ def test_feedback_does_not_reveal_hidden_tests(pipeline):
     text = html.unescape((course / "feedback" / "alice" / "a1-responses" / "a1-responses.html").read_text())
     assert "BEGIN HIDDEN TESTS" not in text and '["CAN", "EUU", "GBR", "MYS"]' not in text
     assert "each jurisdiction appears once" in text, "visible tests are still shown"
+
+
+def test_feedback_pages_use_the_tables_for_people(pipeline):
+    """Issue 15: feedback pages show tables as the lessons do (headers in words, dates written out, no NaT or
+    index column), because the assignments call ``aireg.setup()`` like every lesson."""
+    text = (pipeline["course"] / "feedback" / "alice" / "a1-responses" / "a1-responses.html").read_text()
+    assert re.search(r"<table class=[\"']aireg-table", text) and ">Action type</th>" in text, "tables, not markup"
+    assert 'class="dataframe"' not in text and "NaT" not in text
+    assert re.search(r">\d{1,2} [A-Z][a-z]{2} 20\d\d<", text), "dates for people"
 
 
 def test_feedback_opens_offline(pipeline):

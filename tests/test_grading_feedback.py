@@ -127,3 +127,29 @@ def test_feedback_quarantines_only_the_leaker_and_neutralises_student_html(tmp_p
     assert not any("__pwned" in s for s in scripts), "a student script would run"
     assert not re.search(r"(?i)<img[^>]*\sonerror", page), "no event-handler attribute from the student"
     assert not re.search(r'(?i)(href|src)\s*=\s*["\']?\s*javascript:', page)
+
+
+def test_sanitiser_keeps_tables_and_drops_what_could_act():
+    """Issue 15: bleach's default allow-list escaped <table>, so a feedback page showed a DataFrame as raw markup.
+    The grader's sanitiser keeps static tables (people tables included) and still removes what could act."""
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    import aireg.grading as grading
+    from aireg.data import load_responses
+    from aireg.tables import people_table
+
+    hostile = ("<script>window.x=1</script><div style='position:fixed;inset:0;background:url(https://e.x/a)' "
+               "onclick='x()' onmouseover='y()'>cover</div><a href='javascript:alert(1)'>j</a>"
+               "<iframe src='https://e.x'></iframe><img src=x onerror=z()>")
+    html_out = people_table(load_responses()[["iso3", "date", "action_type"]].head(3)) + hostile
+    nb = new_notebook(cells=[new_code_cell("x", outputs=[new_output(
+        "execute_result", data={"text/html": html_out, "text/plain": "x"}, execution_count=1)])])
+    out, _ = grading.SanitizeStudentContent().preprocess(nb, {})
+    text = out.cells[0].outputs[0]["data"]["text/html"]
+    assert "<table class=\"aireg-table\"" in text and "<th scope=\"col\"" in text and ">Action type</th>" in text
+    assert "text-align:right" in text or "text-align:left" in text, "layout styles kept"
+    active = re.sub(r"&lt;.*?&gt;", "", text)  # escaped markup is inert text
+    assert "&lt;script&gt;" in text and "&lt;iframe" in text, "what is not allowed is shown as text"
+    for bad in ("<script", "onclick", "onmouseover", "position", "url(", "javascript:", "<iframe", "<img",
+                "onerror"):
+        assert bad not in active, bad

@@ -229,6 +229,16 @@ GUARD_MESSAGE = ("The grader did not run this test: an earlier cell changed what
 #: student's cell quotes them.
 _DEFANGED = {"BEGIN HIDDEN TESTS": "BEGIN-HIDDEN-TESTS (quoted by the student)",
              "END HIDDEN TESTS": "END-HIDDEN-TESTS (quoted by the student)"}
+# What student outputs may keep in the pages the grader renders (``SanitizeStudentContent``): bleach's inline tags
+# plus static table and block structure, a few attributes and layout-only CSS properties.
+_SAFE_TAGS = ["a", "abbr", "acronym", "b", "blockquote", "code", "em", "i", "li", "ol", "strong", "ul", "table",
+              "thead", "tbody", "tfoot", "tr", "th", "td", "caption", "div", "span", "p", "br", "small", "sub", "sup",
+              "pre", "h1", "h2", "h3", "h4", "h5", "h6", "details", "summary"]
+_SAFE_ATTRIBUTES = {"a": ["href", "title"], "abbr": ["title"], "acronym": ["title"],
+                    "*": ["class", "title", "style", "scope", "colspan", "rowspan", "role", "aria-label", "tabindex"]}
+_SAFE_STYLES = ["text-align", "vertical-align", "border-collapse", "border", "border-bottom", "border-top",
+                "padding", "margin", "color", "font-weight", "font-style", "font-size", "white-space", "overflow-x",
+                "max-width"]
 _DANGEROUS_LINK = re.compile(r"javascript:|vbscript:|\]\(<?data:|\]:<?data:")
 
 
@@ -279,7 +289,7 @@ def _define_classes() -> dict:
     from nbconvert.preprocessors import Preprocessor
     from nbformat import from_dict
     from nbgrader.preprocessors import Execute
-    from traitlets import Bool, Integer, Unicode
+    from traitlets import Any, Bool, Integer, List, Unicode
 
     class LimitedKernelManager(AsyncKernelManager):
         """Starts the kernel through a tiny wrapper that lowers its resource limits (POSIX only) and, unless the
@@ -507,6 +517,12 @@ def _define_classes() -> dict:
         """
 
         enabled = Bool(True, help="nbconvert preprocessors are off unless enabled").tag(config=True)
+        # Tables stay tables (issue 15): bleach's default allow-list escapes <table>, so a feedback page showed a
+        # student's DataFrame as raw markup. Static structure and a few layout properties only: no scripts, no
+        # event handlers, no positioning, no URLs in CSS; links keep bleach's http(s)/mailto check.
+        tags = List(Unicode(), default_value=_SAFE_TAGS).tag(config=True)
+        attributes = Any(default_value=_SAFE_ATTRIBUTES).tag(config=True)
+        styles = List(Unicode(), default_value=_SAFE_STYLES).tag(config=True)
 
         def preprocess_cell(self, cell, resources, index):
             meta = cell.get("metadata", {}).get("nbgrader", {})

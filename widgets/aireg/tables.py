@@ -132,8 +132,12 @@ def people_table(frame: pd.DataFrame | pd.Series, caption: str | None = None, ma
         cur = r[currency_col] if currency_col is not None and isinstance(r[currency_col], str) else None
         cells.append([cell(r[c], c, cur) for c in shown.columns])
     numeric = [any(row[i][1] for row in cells) for i in range(len(shown.columns))]
-    head = "".join(f"<th scope='col' style='text-align:{'right' if numeric[i] else 'left'};vertical-align:bottom'>"
-                   f"{html.escape(header(c))}</th>" for i, c in enumerate(shown.columns))
+    def th(i: int, c) -> str:  # the data's own column name on hover, for the reader who codes against it
+        raw = f" title='column {html.escape(str(c), quote=True)}'" if header(c) != str(c) else ""
+        return (f"<th scope='col'{raw} style='text-align:{'right' if numeric[i] else 'left'};vertical-align:bottom'>"
+                f"{html.escape(header(c))}</th>")
+
+    head = "".join(th(i, c) for i, c in enumerate(shown.columns))
     rows = ["<tr>" + "".join(f"<td style='text-align:{'right' if num else 'left'};vertical-align:top'>{text}</td>"
                              for text, num in row) + "</tr>" for row in cells]
     more = len(df) - len(shown)
