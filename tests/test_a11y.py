@@ -8,13 +8,14 @@ import re
 
 from aireg.a11y import PLAY_BUTTONS, ControlNames
 from aireg.dsa_explorer import dsa_explorer
+from aireg.gdpr_explorer import gdpr_explorer
 from aireg.geoblock import geoblock_explorer
 from aireg.livemap import LiveMap
 from aireg.maps import response_explorer
 
 
 def test_kit_widgets_carry_the_naming_helper():
-    for widget in (dsa_explorer().widget, response_explorer().widget, geoblock_explorer().widget):
+    for widget in (dsa_explorer().widget, gdpr_explorer().widget, response_explorer().widget, geoblock_explorer().widget):
         helpers = [c for c in widget.children if isinstance(c, ControlNames)]
         assert len(helpers) == 1 and "aireg" in widget._dom_classes
 
@@ -30,7 +31,7 @@ def test_every_chart_and_map_of_an_explorer_has_a_caption():
     import ipywidgets as w
     import plotly.graph_objects as go
 
-    for widget in (dsa_explorer().widget, response_explorer().widget, geoblock_explorer().widget):
+    for widget in (dsa_explorer().widget, gdpr_explorer().widget, response_explorer().widget, geoblock_explorer().widget):
         flat, stack = [], [widget]
         while stack:
             node = stack.pop(0)

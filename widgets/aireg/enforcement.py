@@ -101,6 +101,9 @@ class Regime:
     requires: str
     summary: str
     sources: tuple[str, ...] = field(default_factory=tuple)
+    max_duration_months: int | None = None
+    """The longest period where the law states it in months (GDPR Art. 66(1): three); never converted to days."""
+    applies_to: str = ""
 
     @property
     def percent(self) -> str:
@@ -146,7 +149,14 @@ def _regime(regime_id: str, stamp: tuple) -> Regime:
         requires=str(_opt(r["requires"]) or ""),
         summary=str(_opt(r["summary"]) or ""),
         sources=tuple(split_sources(r["source_url"])),
+        max_duration_months=_months(r.get("max_duration_months")),
+        applies_to=str(_opt(r.get("applies_to")) or ""),
     )
+
+
+def _months(value) -> int | None:
+    value = _opt(value)
+    return None if value is None else int(value)
 
 
 def _amount(name: str, value: float) -> float:
@@ -491,3 +501,197 @@ def sources() -> pd.DataFrame:
                       row_sources("legal", "dsa_procedure"),
                       row_sources("legal", "access_restriction_conditions"),
                       row_sources("companies", "figures", FIGURES_USED)], ignore_index=True)
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# GDPR (Regulation (EU) 2016/679): fine ceilings on the undertaking's turnover, the Garante's fine on OpenAI,
+# and the limitation of processing as a tool
+# --------------------------------------------------------------------------------------------------------------------
+#
+# What was read (see datasets/legal/citations.csv): the wording of Arts. 58(2)(f) and (i), 66(1)-(4), 83(1), 83(5)(e)
+# and 83(6) in verbatim copies of the Official Journal text (the EUR-Lex ELI page itself was not among the stored
+# pages); recital 150 as quoted by the UK ICO; the opening (headnote) of the judgments in C-807/21 Deutsche Wohnen
+# and C-383/23 ILVA in copies of the Court's text, and summaries of their holdings (GDPRhub, McCann FitzGerald).
+# The operative parts of the two judgments were NOT read verbatim: the model claims only that the maximum under
+# Art. 83(4)-(6) is computed on the turnover of the undertaking in the sense of Arts. 101-102 TFEU (the group of
+# which the fined company forms part), and that the actual amount is a separate question (Arts. 83(1)-(2)).
+
+GDPR_TIERS = ("gdpr_83_4", "gdpr_83_5", "gdpr_83_6")
+"""The ``penalty_regimes.csv`` rows of the GDPR's fine ceilings: Art. 83(4), 83(5) and 83(6)."""
+GDPR_TOOLS = ("gdpr_58_2_f", "gdpr_66_1")
+"""The rows of the limitation of processing (Art. 58(2)(f)) and the urgency procedure (Art. 66(1))."""
+TURNOVER_BASES = ("undertaking", "entity")
+"""Whose turnover sets the maximum: the undertaking's (the law, recital 150 and the Court of Justice) or, shown for
+comparison only, the fined company's own."""
+
+
+def _gdpr_fine_regime(regime_id: str) -> Regime:
+    reg = regime(regime_id)
+    if reg.tool != "fine" or reg.combine != "greater_of" or reg.fixed_amount is None or reg.rate is None:
+        raise ValueError(f"{reg.article} is not a GDPR-style fine ceiling ('whichever is higher' of a fixed amount "
+                         "and a share of turnover) in penalty_regimes.csv.")
+    return reg
+
+
+def gdpr_fine_cap(turnover_eur: float, regime_id: str = "gdpr_83_5") -> float:
+    """GDPR Art. 83(4)-(6): the maximum fine for an undertaking with ``turnover_eur`` of total worldwide annual
+    turnover in the preceding financial year, in euros: the fixed amount or the share of turnover, whichever is
+    higher (row ``regime_id``; ``combine = greater_of``).
+
+    Examples (rows ``gdpr_83_5``/``gdpr_83_6``: EUR 20m or 4%): 100m -> 20m; 500m -> 20m; 2bn -> 80m.
+    """
+    _gdpr_fine_regime(regime_id)
+    return ceiling(turnover_eur, regime_id, currency="EUR")
+
+
+def gdpr_crossover_turnover(regime_id: str = "gdpr_83_5") -> float:
+    """The turnover at which the share of turnover equals the fixed amount (fixed / rate): below it the fixed
+    amount is the maximum, above it the percentage. EUR 500m for both Art. 83(4) (10m / 2%) and 83(5) (20m / 4%)."""
+    reg = _gdpr_fine_regime(regime_id)
+    return reg.fixed_amount / reg.rate
+
+
+def gdpr_ceiling_part(turnover_eur: float, regime_id: str = "gdpr_83_5") -> str:
+    """Which part of "whichever is higher" sets the maximum: ``'fixed'`` (at or below the crossover turnover) or
+    ``'turnover'`` (above it)."""
+    turnover_eur = _amount("Turnover", turnover_eur)
+    reg = _gdpr_fine_regime(regime_id)
+    return "turnover" if reg.rate * turnover_eur > reg.fixed_amount else "fixed"
+
+
+@dataclass(frozen=True)
+class UndertakingCeiling:
+    """The GDPR maximum computed on a fined company's own turnover and on its undertaking's (group) turnover."""
+
+    regime_id: str
+    article: str
+    entity_turnover: float
+    group_turnover: float
+    entity_ceiling: float
+    group_ceiling: float
+    basis: str
+    ceiling: float
+    """The maximum on the chosen ``basis``; in law (recital 150, C-807/21, C-383/23) the basis is the undertaking."""
+
+
+def undertaking_ceiling(entity_turnover: float, group_turnover: float, regime_id: str = "gdpr_83_5",
+                        basis: str = "undertaking") -> UndertakingCeiling:
+    """The Art. 83 maximum on the fined company's turnover and on the turnover of the undertaking it forms part of.
+
+    Recital 150 says that where fines are imposed on an undertaking, "undertaking" is to be understood in the sense
+    of Arts. 101 and 102 TFEU; the Court of Justice (C-807/21 *Deutsche Wohnen*, 5 Dec 2023; C-383/23 *ILVA*,
+    13 Feb 2025) held that the maximum is then computed on the total worldwide annual turnover of the undertaking,
+    i.e. of the group of which the fined company forms part, not on the company's alone. ``basis='entity'`` gives
+    the company-only figure for comparison; it is not the test the Court applies. The ceiling caps the fine: its
+    actual amount must be effective, proportionate and dissuasive (Art. 83(1)) and follow Art. 83(2).
+
+    The group's turnover includes the company's, so ``group_turnover < entity_turnover`` is refused.
+    """
+    entity_turnover = _amount("The fined company's turnover", entity_turnover)
+    group_turnover = _amount("The group's turnover", group_turnover)
+    if basis not in TURNOVER_BASES:
+        raise ValueError(f"basis must be one of {', '.join(TURNOVER_BASES)}, not {basis!r}.")
+    if group_turnover < entity_turnover:
+        raise ValueError("The group's turnover includes the fined company's own, so it cannot be lower "
+                         f"(company {entity_turnover:,.0f}, group {group_turnover:,.0f}).")
+    reg = _gdpr_fine_regime(regime_id)
+    entity_cap, group_cap = gdpr_fine_cap(entity_turnover, regime_id), gdpr_fine_cap(group_turnover, regime_id)
+    return UndertakingCeiling(regime_id=regime_id, article=reg.article, entity_turnover=entity_turnover,
+                              group_turnover=group_turnover, entity_ceiling=entity_cap, group_ceiling=group_cap,
+                              basis=basis, ceiling=group_cap if basis == "undertaking" else entity_cap)
+
+
+@dataclass(frozen=True)
+class FineAgainstCeiling:
+    """A fine placed against its GDPR ceiling for one turnover."""
+
+    fine: float
+    turnover: float
+    ceiling: float
+    share: float
+    """fine / ceiling (1.0 = at the ceiling)."""
+    within: bool
+    part: str
+    """'fixed' or 'turnover': which limb of "whichever is higher" sets the ceiling (see :func:`gdpr_ceiling_part`)."""
+    article: str
+
+
+def fine_against_ceiling(fine_eur: float, turnover_eur: float, regime_id: str = "gdpr_83_5") -> FineAgainstCeiling:
+    """Where a fine of ``fine_eur`` sits against the Art. 83 ceiling for an undertaking turnover of
+    ``turnover_eur``. The ceiling never falls below the row's fixed amount (EUR 20m for Art. 83(5)), so a fine at or
+    below that amount is within it whatever the turnover."""
+    fine_eur = _amount("The fine", fine_eur)
+    cap = gdpr_fine_cap(turnover_eur, regime_id)
+    return FineAgainstCeiling(fine=fine_eur, turnover=float(turnover_eur), ceiling=cap, share=fine_eur / cap,
+                              within=fine_eur <= cap * (1 + _TOL), part=gdpr_ceiling_part(turnover_eur, regime_id),
+                              article=regime(regime_id).article)
+
+
+def garante_openai_fine_2024() -> tuple[float, str]:
+    """The Garante's fine on OpenAI (decision no. 755 of 2 Nov 2024, announced 20 Dec 2024; annulled by the Court
+    of Rome in March 2026), row ``openai_garante_fine_2024`` of ``figures.csv``: (amount, currency)."""
+    r = figure("openai_garante_fine_2024")
+    return float(r["value_central"]), str(r["currency"])
+
+
+@dataclass(frozen=True)
+class ProcessingTool:
+    """A GDPR tool that limits processing rather than charging an amount, as ``penalty_regimes.csv`` states it."""
+
+    regime_id: str
+    article: str
+    tool: str
+    decided_by: str
+    scope: str
+    requires: str
+    summary: str
+    max_duration_months: int | None
+    """None where the law sets no maximum (Art. 58(2)(f): "temporary or definitive")."""
+    sources: tuple[str, ...]
+
+
+def gdpr_processing_tools() -> list[ProcessingTool]:
+    """The limitation of processing (GDPR Art. 58(2)(f)) and the urgency procedure (Art. 66(1)), from their rows.
+
+    Art. 58(2)(f): each supervisory authority may "impose a temporary or definitive limitation including a ban on
+    processing"; no maximum duration. Art. 66(1): in exceptional circumstances a supervisory authority concerned
+    may, by way of derogation from the consistency mechanism or the Art. 60 procedure, adopt provisional measures
+    with legal effect on its own territory for a specified period not exceeding three months.
+    """
+    out = []
+    for rid in GDPR_TOOLS:
+        reg = regime(rid)
+        out.append(ProcessingTool(regime_id=rid, article=reg.article, tool=reg.tool, decided_by=reg.decided_by,
+                                  scope=reg.applies_to, requires=reg.requires, summary=reg.summary,
+                                  max_duration_months=reg.max_duration_months, sources=reg.sources))
+    return out
+
+
+def provisional_measure_months(months: float, regime_id: str = "gdpr_66_1") -> int:
+    """A provisional measure's period of validity in whole months, refused above the article's maximum (Art. 66(1):
+    "shall not exceed three months", row ``gdpr_66_1``) or below one month."""
+    reg = regime(regime_id)
+    if reg.max_duration_months is None:
+        raise ValueError(f"{reg.article}: the data row gives no maximum period in months.")
+    try:
+        months = float(months)
+    except (TypeError, ValueError):
+        raise ValueError(f"The period must be a number of months, not {months!r}.") from None
+    if math.isnan(months) or months != int(months) or months < 1:
+        raise ValueError("The period of validity is a whole number of months, at least one.")
+    if months > reg.max_duration_months:
+        raise ValueError(f"{reg.article} limits provisional measures to a specified period of validity not exceeding "
+                         f"{reg.max_duration_months} months; {months:g} months is longer.")
+    return int(months)
+
+
+GDPR_REGIMES_USED = GDPR_TIERS + GDPR_TOOLS
+GDPR_FIGURES_USED = ("openai_garante_fine_2024",)
+
+
+def gdpr_sources() -> pd.DataFrame:
+    """Every dataset row the GDPR model and explorer rely on, with who said it and the page read."""
+    from .sources import row_sources
+
+    return pd.concat([row_sources("legal", "penalty_regimes", GDPR_REGIMES_USED),
+                      row_sources("companies", "figures", GDPR_FIGURES_USED)], ignore_index=True)
