@@ -75,8 +75,9 @@ def bound_strings(doc: str, method: str) -> list[str]:
 
 def test_strength_order_is_documented_and_total():
     assert ACTION_ORDER == ("statement", "information_request", "investigation", "formal_proceedings",
-                            "content_removal_order", "legislation", "court_case", "fine", "access_block")
-    assert [action_rank(a) for a in ACTION_ORDER] == list(range(1, 10))
+                            "device_ban", "content_removal_order", "legislation", "court_case", "fine",
+                            "processing_limitation", "access_block")
+    assert [action_rank(a) for a in ACTION_ORDER] == list(range(1, 12))
     assert action_rank("other") == action_rank("block_lifted") == 0
     with pytest.raises(ValueError, match="unknown action type"):
         action_rank("invasion")
@@ -84,7 +85,7 @@ def test_strength_order_is_documented_and_total():
 
     for act in ACTION_ORDER:
         assert act in aireg.maps.__doc__
-    assert len(set(ACTION_COLOURS[a] for a in ACTION_ORDER)) == 9
+    assert len(set(ACTION_COLOURS[a] for a in ACTION_ORDER)) == 11
     assert NO_ACTION_COLOUR not in ACTION_COLOURS.values()
 
 

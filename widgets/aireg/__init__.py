@@ -13,6 +13,9 @@ __version__ = "0.1.0"
 
 from .data import (  # noqa: E402
     DataError,
+    case_info,
+    cases,
+    day_zero,
     load_company_figures,
     load_evidence,
     load_geometry,
@@ -25,6 +28,9 @@ from .theme import projector, use_projector  # noqa: E402
 
 __all__ = [
     "DataError",
+    "case_info",
+    "cases",
+    "day_zero",
     "load_company_figures",
     "load_evidence",
     "load_geometry",

@@ -47,9 +47,10 @@ def evidence(case: str = _data.DEFAULT_CASE) -> pd.DataFrame:
 
 
 def scandal_start(case: str = _data.DEFAULT_CASE) -> pd.Timestamp:
-    """The date Grok's image-editing feature launched (the timeline's ``2025-12-24-image-edit-feature``)."""
+    """The date of the case's day-zero event (``x-aireg-case.day_zero``; for Grok, the image-edit feature's
+    launch, ``2025-12-24-image-edit-feature``), read fresh from disk."""
     t = _fresh(case, "timeline")
-    return t.loc[t["event_id"] == "2025-12-24-image-edit-feature", "date"].iloc[0]
+    return t.loc[t["event_id"] == _data.case_info(case)["day_zero"], "date"].iloc[0]
 
 
 _SCALARS = (bool, int, float, str, type(None))

@@ -26,6 +26,9 @@ __all__ = [
     "DataError",
     "data_dir",
     "load_table",
+    "case_info",
+    "cases",
+    "day_zero",
     "load_responses",
     "load_timeline",
     "load_evidence",
@@ -370,7 +373,44 @@ def _cached(package: str, name: str) -> pd.DataFrame:
 def load_table(package: str, resource: str, base: Path | None = None) -> pd.DataFrame:
     """Any resource of any data package under ``datasets/``, typed by its schema (a fresh copy)."""
     package_dir = (base or data_dir()) / package
-    return _cached(str(package_dir.resolve()), resource).copy()
+    frame = _cached(str(package_dir.resolve()), resource).copy()
+    frame.attrs["aireg_package"] = package  # which case a frame came from (titles, legends), kept by pandas
+    return frame
+
+
+CASE_PROPERTY = "x-aireg-case"
+
+
+def case_info(case: str = DEFAULT_CASE) -> dict:
+    """A case's own settings, from its ``datapackage.json`` (``x-aireg-case``): ``title``, ``short_title``,
+    ``product``, ``provider``, ``day_zero`` (the timeline event its day counts start from) and ``day_zero_label``.
+    What differs between cases is data: lessons and checks read these instead of assuming the Grok case."""
+    package_dir = data_dir() / case
+    info = _package(package_dir).get(CASE_PROPERTY)
+    where = package_dir / "datapackage.json"
+    if not isinstance(info, dict):
+        raise DataError(where, None, CASE_PROPERTY, "this package is not a case: it has no x-aireg-case settings")
+    missing = [k for k in ("title", "short_title", "day_zero", "day_zero_label", "product", "provider") if k not in info]
+    if missing:
+        raise DataError(where, None, CASE_PROPERTY, f"missing setting(s): {', '.join(missing)}")
+    return {"name": case, **info}
+
+
+def cases() -> list[str]:
+    """Every case package under ``datasets/`` (those with ``x-aireg-case`` settings), by name."""
+    return sorted(p.parent.name for p in data_dir().glob("*/datapackage.json")
+                  if CASE_PROPERTY in _package(p.parent))
+
+
+def day_zero(case: str = DEFAULT_CASE) -> pd.Timestamp:
+    """The date of the case's day-zero event (``x-aireg-case.day_zero`` in its timeline)."""
+    info = case_info(case)
+    timeline = load_timeline(case)
+    hit = timeline.loc[timeline["event_id"] == info["day_zero"], "date"]
+    if hit.empty:
+        raise DataError(data_dir() / case / "timeline.csv", None, "event_id",
+                        f"the day-zero event {info['day_zero']!r} named in datapackage.json is not in the timeline")
+    return hit.iloc[0]
 
 
 def load_responses(case: str = DEFAULT_CASE) -> pd.DataFrame:

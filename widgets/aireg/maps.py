@@ -1,8 +1,8 @@
 """Who did what, where and when: an offline map of the documented responses, with a date slider.
 
 The map answers one question per jurisdiction: *what is the strongest thing it had done by a given date?*
-"Strongest" needs an order of the ``action_type`` values of ``datasets/grok-2026/responses.csv``. The kit
-uses this one (weakest first), a teaching judgement about how directly an action constrains the service,
+"Strongest" needs an order of the ``action_type`` values of every case's ``responses.csv`` (``datasets/<case>``).
+The kit uses this one (weakest first), a teaching judgement about how directly an action constrains the service,
 not a legal hierarchy; lessons invite students to argue with it:
 
 1. ``statement``: words only (a minister's or regulator's public position); no legal effect on the company.
@@ -10,11 +10,19 @@ not a legal hierarchy; lessons invite students to argue with it:
 3. ``investigation``: a prosecutor or authority inquires whether an offence or breach occurred.
 4. ``formal_proceedings``: a formal procedure under a named statute that can end in a binding decision and
    a sanction (e.g. DSA Art. 66 proceedings, an Online Safety Act investigation, a GDPR inquiry).
-5. ``content_removal_order``: a binding order to take content down now, with a deadline.
-6. ``legislation``: a new or amended law changes the rules for every provider, not only this company.
-7. ``court_case``: a court is seised or has ruled; a judge can order the company to act, under penalty.
-8. ``fine``: a sanction has been imposed.
-9. ``access_block``: the service is made unreachable for a whole population, the most intrusive measure.
+5. ``device_ban``: a government bars the service from its own devices or networks (a security measure): binding
+   on its staff, not on the company, whose service stays open to everyone else.
+6. ``content_removal_order``: a binding order to take content down now, with a deadline.
+7. ``legislation``: a new or amended law changes the rules for every provider, not only this company.
+8. ``court_case``: a court is seised or has ruled; a judge can order the company to act, under penalty.
+9. ``fine``: a sanction has been imposed.
+10. ``processing_limitation``: a data-protection authority orders the company to stop (or limit) processing the
+    personal data of people in its territory (GDPR Art. 58(2)(f)): an order on processing, which the company
+    carries out, often by withdrawing the service there.
+11. ``access_block``: the state makes the service unreachable for a whole population, the most intrusive measure.
+
+A map shows the scale's steps that occur in the case it draws (:func:`case_scale`): a case without device bans
+has no "Device ban" entry in its legend.
 
 Two action types are not on the scale:
 
@@ -58,6 +66,8 @@ __all__ = [
     "ACTION_LABELS",
     "NO_ACTION_COLOUR",
     "action_rank",
+    "case_scale",
+    "map_state",
     "strongest_actions",
     "unknown_codes",
     "acted_counts",
@@ -75,10 +85,12 @@ ACTION_ORDER: tuple[str, ...] = (
     "information_request",
     "investigation",
     "formal_proceedings",
+    "device_ban",
     "content_removal_order",
     "legislation",
     "court_case",
     "fine",
+    "processing_limitation",
     "access_block",
 )
 UNRANKED: tuple[str, ...] = ("other", "block_lifted")
@@ -88,16 +100,18 @@ ACTION_LABELS: dict[str, str] = {
     "information_request": "Information request",
     "investigation": "Investigation",
     "formal_proceedings": "Formal proceedings",
+    "device_ban": "Ban on government devices",
     "content_removal_order": "Content removal order",
     "legislation": "Legislation",
     "court_case": "Court case",
     "fine": "Fine",
+    "processing_limitation": "Order to limit processing",
     "access_block": "Access block",
     "other": "Other (unclassified)",
     "block_lifted": "Block lifted",
 }
 
-# Viridis sampled at 9 even steps, reversed (light yellow = weakest, dark purple = strongest): perceptually
+# Viridis sampled at 11 even steps, reversed (light yellow = weakest, dark purple = strongest): perceptually
 # uniform, monotonic in lightness (reads in greyscale) and colour-blind safe (van der Walt & Smith, matplotlib).
 ACTION_COLOURS: dict[str, str] = dict(zip(ACTION_ORDER, SEQUENTIAL, strict=True))
 ACTION_COLOURS["other"] = "#E69F00"  # Okabe-Ito orange: deliberately off the ordered ramp
@@ -114,12 +128,19 @@ _OPTIONAL = ("jurisdiction", "level", "actor", "legal_basis", "summary", "status
 
 
 def action_rank(action_type: str) -> int:
-    """Position on the strength scale: 1 (``statement``) to 9 (``access_block``); 0 for ``other``/``block_lifted``."""
+    """Position on the strength scale: 1 (``statement``) to 11 (``access_block``); 0 for ``other``/``block_lifted``."""
     if action_type in ACTION_ORDER:
         return ACTION_ORDER.index(action_type) + 1
     if action_type in UNRANKED:
         return 0
     raise ValueError(f"unknown action type {action_type!r}: expected one of {', '.join(ACTION_LABELS)}")
+
+
+def case_scale(responses: pd.DataFrame | None = None) -> tuple[str, ...]:
+    """The steps of :data:`ACTION_ORDER` that occur in a case's responses (weakest first): what its legend lists."""
+    frame = _prepare(responses)
+    present = set(frame["action_type"])
+    return tuple(a for a in ACTION_ORDER if a in present)
 
 
 def _timestamp(value, name: str) -> pd.Timestamp | None:
@@ -444,10 +465,12 @@ body {{display:flex; flex-direction:column}}
 </style>"""
 
 
-def _legend_html(present: dict[str, int], as_of, not_drawn: list[str], open_: bool = True) -> str:
-    """The legend: one swatch per action type with its count, what outlines and dots mean, the boundaries' source."""
+def _legend_html(present: dict[str, int], as_of, not_drawn: list[str], open_: bool = True,
+                 scale: Iterable[str] = ACTION_ORDER) -> str:
+    """The legend: one swatch per step of the case's scale with its count, what outlines and dots mean, the
+    boundaries' source."""
     items = []
-    for act in (*reversed(ACTION_ORDER), "other"):
+    for act in (*reversed(tuple(scale)), "other"):
         n = present.get(act, 0) + (present.get("block_lifted", 0) if act == "other" else 0)
         items.append(f"<li><span class='aireg-sw' style='background:{ACTION_COLOURS[act]}'></span>"
                      f"{_esc(ACTION_LABELS[act])} ({n})</li>")
@@ -528,7 +551,8 @@ def map_state(responses: pd.DataFrame | None = None, as_of=None, *, since=None,
     counts = rows["action_type"].value_counts().to_dict()
     day = _timestamp(as_of, "as_of")
     key = f"{day:%Y-%m-%d}" if day is not None else "all"
-    return {"codes": codes, "legend": _legend_html(counts, day, not_drawn), "key": key, "rows": rows}
+    legend = _legend_html(counts, day, not_drawn, scale=case_scale(frame))
+    return {"codes": codes, "legend": legend, "key": key, "rows": rows}
 
 
 def response_map(responses: pd.DataFrame | None = None, as_of=None, *, since=None,
@@ -631,7 +655,8 @@ def response_map(responses: pd.DataFrame | None = None, as_of=None, *, since=Non
     not_drawn = [c for c in problems if c not in reg.index]
     root = m.get_root()
     root.header.add_child(raw(_legend_css()), name="aireg_legend_css")
-    root.html.add_child(raw(_legend_html(counts, _timestamp(as_of, "as_of"), not_drawn)), name="aireg_legend")
+    root.html.add_child(raw(_legend_html(counts, _timestamp(as_of, "as_of"), not_drawn, scale=case_scale(frame))),
+                        name="aireg_legend")
     root.header.add_child(raw(_RESTYLE_JS), name="aireg_restyle")
     state = {k: v for k, v in map_state(frame, as_of, since=since, action_types=action_types,
                                         registry=registry).items() if k != "rows"} if live else None

@@ -117,7 +117,7 @@ def source_mix_figure(package: str = DEFAULT_CASE) -> go.Figure:
     mix = source_mix(package)
     fig = go.Figure()
     # an ordered scale, darkest = best kind (viridis steps, readable in greyscale)
-    shades = [SEQUENTIAL[i] for i in (8, 6, 5, 3, 2, 0)]
+    shades = [SEQUENTIAL[i] for i in (10, 8, 6, 4, 2, 0)]
     for shade, (label, counts) in zip(shades, mix.iterrows(), strict=True):
         fig.add_bar(name=label, x=list(mix.columns), y=list(counts), marker_color=shade)
     fig.update_layout(barmode="stack", title=f"Best citation of each row ({package})",

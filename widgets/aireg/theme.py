@@ -29,7 +29,8 @@ QUALITATIVE = [OKABE_ITO[k] for k in ("blue", "orange", "bluish_green", "vermill
 
 # Ordered (sequential) ramp: viridis in 9 steps, light to dark; lightness changes monotonically and it stays
 # readable under the common colour-vision deficiencies (used for the strength of an action on the maps).
-SEQUENTIAL = ["#fde725", "#addc30", "#5ec962", "#28ae80", "#21918c", "#2c728e", "#3b528b", "#472d7b", "#440154"]
+SEQUENTIAL = ["#fde725", "#bddf26", "#7ad151", "#44bf70", "#22a884", "#21918c", "#2a788e", "#355f8d", "#414487",
+              "#482475", "#440154"]  # viridis at 11 even steps (matplotlib), light to dark
 
 FONT = "DejaVu Sans, Arial, sans-serif"
 BASE_FONT_SIZE = 14

@@ -246,9 +246,33 @@ def _response_hover(row: pd.Series) -> str:
             f"{_wrap(row['summary'])}<br><br><i>Sources: {_wrap(cited_by(row))}</i>")
 
 
+def _case_title(frame: pd.DataFrame) -> str:
+    from .data import case_info
+
+    package = frame.attrs.get("aireg_package")
+    try:
+        return f"The {case_info(package)['short_title']} case" if package else "The case"
+    except DataError:
+        return "The case"
+
+
+def _case_start(timeline: pd.DataFrame) -> pd.Timestamp:
+    """Where a case's first actions are counted from: the first outside report when the timeline has the Grok
+    case's shape (:func:`first_report_date`), else the case's own day zero (``x-aireg-case``)."""
+    try:
+        return first_report_date(timeline)
+    except DataError:
+        from .data import day_zero
+
+        package = timeline.attrs.get("aireg_package")
+        if not package:
+            raise
+        return day_zero(package)
+
+
 def timeline_figure(timeline: pd.DataFrame, responses: pd.DataFrame | None = None,
                     categories: Iterable[str] | None = None, start=None, end=None,
-                    title: str = "The Grok case, event by event") -> go.Figure:
+                    title: str | None = None) -> go.Figure:
     """An interactive timeline: one row and one marker shape per category; hover for title, summary, sources.
 
     Each category is a labelled row of the chart with its own shape and colour, so no legend is needed and
@@ -258,6 +282,8 @@ def timeline_figure(timeline: pd.DataFrame, responses: pd.DataFrame | None = Non
     report (:func:`first_report_date`, :func:`first_actions`) as its own row. ``categories``, ``start`` and
     ``end`` filter the events (:func:`filter_events`).
     """
+    if title is None:  # the case's own name, from its package (x-aireg-case)
+        title = f"{_case_title(timeline)}, event by event"
     events = filter_events(timeline, categories, start, end)
     fig = go.Figure()
     shown = [c for c in CATEGORIES if c in set(events["category"].astype(str))]
@@ -275,7 +301,7 @@ def timeline_figure(timeline: pd.DataFrame, responses: pd.DataFrame | None = Non
         ))
     rows_order = [CATEGORY_LABELS[c] for c in shown]
     if responses is not None:
-        firsts = first_actions(responses, since=first_report_date(timeline))
+        firsts = first_actions(responses, since=_case_start(timeline))
         lo, hi = _as_timestamp(start, "start"), _as_timestamp(end, "end")
         if lo is not None:
             firsts = firsts[firsts["date"] >= lo]
