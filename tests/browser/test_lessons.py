@@ -59,19 +59,24 @@ def check_02(page) -> str:
     assert max(counts, default=0) > 100, f"the folium maps drew too few country paths: {counts}"
     area = _output_with_slider_and(page, "iframe")
     frame_el = area.locator("iframe").first
-    doc_before = frame_el.get_attribute("srcdoc") or ""
-    coloured = frame_el.content_frame.locator("path.leaflet-interactive")
-    before = coloured.count()
+    frame = frame_el.content_frame
+    frame.locator("body[data-aireg-state]").wait_for(state="attached", timeout=30_000)
+    state_before = frame.locator("body").get_attribute("data-aireg-state")
+    frame_el.evaluate("f => { f.contentWindow.__kept = true; }")
+    visible = "path.aireg-j"
+    before = frame.locator(visible).count()
     press_on_slider(page, area.locator(".widget-slider .noUi-handle").first, ["Home"])  # the earliest date
-    for _ in range(60):
-        if (area.locator("iframe").first.get_attribute("srcdoc") or "") != doc_before:
+    for _ in range(80):
+        if frame.locator("body").get_attribute("data-aireg-state") != state_before:
             break
         page.wait_for_timeout(250)
-    frame = area.locator("iframe").first.content_frame
-    frame.locator(".leaflet-map-pane path").nth(100).wait_for(state="attached", timeout=20_000)
-    after = frame.locator("path.leaflet-interactive").count()
+    after_state = frame.locator("body").get_attribute("data-aireg-state")
+    assert after_state != state_before, "Home on the date slider did not move the map to another date"
+    after = frame.locator(visible).count()
     assert after < before, f"Home on the date slider should show fewer coloured jurisdictions ({before} -> {after})"
-    return f"map paths per iframe {counts}; Home on the explorer's date slider: coloured {before} -> {after}"
+    assert frame_el.evaluate("f => f.contentWindow.__kept === true"), "the map was rebuilt instead of restyled"
+    return (f"map paths per iframe {counts}; Home on the explorer's date slider: {state_before} -> {after_state}, "
+            f"coloured {before} -> {after}, same document")
 
 
 def check_03(page) -> str:

@@ -44,10 +44,12 @@ __all__ = [
 ]
 
 
-def setup(projector: bool = False, display: bool = True, tables: bool = True) -> str | None:
+def setup(projector: bool = False, display: bool = True, tables: bool = True, case: str | None = None) -> str | None:
     """Prepare a notebook: the kit's plot theme, offline world topojson for plotly, static plot fallbacks, and
     the "data verified to" line (computed from the data by :func:`aireg.sources.currency_banner`).
 
+    ``case`` names the case whose "data verified to" line is shown (default: the Grok case, ``grok-2026``;
+    ``aireg.cases()`` lists them).
     ``projector=True`` switches plots, maps and widgets to large type and high contrast. ``tables=True`` (the
     default) shows every DataFrame and Series as a table for people (:func:`aireg.tables.people_table`: plain
     headers, dates and money written out, no ``NaT`` or index column); ``tables=False`` keeps pandas' own. With
@@ -63,6 +65,7 @@ def setup(projector: bool = False, display: bool = True, tables: bool = True) ->
 
     use_projector(projector)
     use_people_tables(tables)
+    banner = currency_banner(case) if case else currency_banner()
     # The mimetype renders live in JupyterLab/Voila; "notebook" also saves an inline-plotly.js HTML copy,
     # so figures stay visible in exported HTML, slides and nbgrader feedback (no CDN involved).
     pio.renderers.default = register_plotly_renderer()
@@ -70,13 +73,13 @@ def setup(projector: bool = False, display: bool = True, tables: bool = True) ->
     ready = f'<span class="aireg-ready" data-version="{__version__}" data-projector="{str(projector).lower()}" hidden></span>'
     if not display:  # a static export holds one notebook: the projector style may apply to the whole page
         return (plotly_geo_script() + (f"<style>{widget_css()}</style>" if projector else "") + ready
-                + currency_banner())
+                + banner)
     from IPython.display import HTML
     from IPython.display import display as show
 
     from .theme import projector_style
 
-    show(HTML(plotly_geo_script() + ready + currency_banner()))
+    show(HTML(plotly_geo_script() + ready + banner))
     style = projector_style(projector)  # live and scoped to this notebook; undone by setup(projector=False)
     if style is not None:
         show(style)
