@@ -232,3 +232,41 @@ UNDESCRIBED_JS = """() => [...document.querySelectorAll('.aireg .js-plotly-plot,
 def undescribed_charts(page) -> int:
     """Charts and maps inside the kit's widgets without a text alternative (their caption, linked)."""
     return page.evaluate(UNDESCRIBED_JS)
+
+
+CHART_FIT_JS = """() => [...document.querySelectorAll('.jp-OutputArea-output .js-plotly-plot, .aireg .js-plotly-plot')]
+  .filter(p => p.offsetParent !== null)
+  .map(p => {
+    const area = p.closest('.jp-OutputArea-output') || p.parentElement;
+    const svg = p.querySelector('svg.main-svg');
+    const title = p.querySelector('.gtitle');
+    const box = svg ? svg.getBoundingClientRect() : p.getBoundingClientRect();
+    const t = title ? title.getBoundingClientRect() : null;
+    const kind = (p.closest('[data-mime-type]') || {}).dataset ? p.closest('[data-mime-type]').dataset.mimeType : '';
+    return {width: Math.round(box.width), room: Math.round(area.getBoundingClientRect().width), kind,
+            layoutWidth: p.layout ? p.layout.width : null, autosize: p.layout ? p.layout.autosize : null,
+            title: title ? title.textContent : '', left: t ? Math.round(t.left - box.left) : 0,
+            right: t ? Math.round(box.right - t.right) : 0};
+  })"""
+
+
+def chart_fit_problems(page, min_share: float = 0.9) -> list[str]:
+    """Plotly charts narrower than the room their output gives them, or whose title runs past the chart's edge."""
+    out = []
+    for c in page.evaluate(CHART_FIT_JS):
+        if c["room"] > 0 and c["width"] < min_share * c["room"] - 2:
+            out.append(f"chart {c['title']!r} is {c['width']}px wide in a {c['room']}px output ({c['kind']}, "
+                       f"layout width {c['layoutWidth']}, autosize {c['autosize']})")
+        if c["title"] and (c["left"] < -1 or c["right"] < -1):
+            out.append(f"chart title {c['title']!r} is cut ({c['left']}px, {c['right']}px past the edges)")
+    return out
+
+
+VIEW_SIZES = [(1366, 768), (1920, 1080)]
+
+
+def main_visual(page):
+    """The lesson's or dashboard's first chart, map or widget output (its main visual), or None."""
+    loc = page.locator(".jp-OutputArea-output").filter(
+        has=page.locator(".js-plotly-plot, iframe, .widget-slider, .widget-dropdown"))
+    return loc.first if loc.count() else None

@@ -12,9 +12,12 @@ import pytest
 from browser_tools import (
     ROOT,
     STDERR_JS,
+    VIEW_SIZES,
     axe_violations,
+    chart_fit_problems,
     is_traceback,
     leaflet_paths,
+    main_visual,
     open_notebook,
     output_state,
     press_on_slider,
@@ -127,6 +130,18 @@ def test_lesson_runs_in_jupyterlab(name, lab, open_page):
         detail = check(page) if check else "generic checks"
         shots = screenshot_cells(page, screenshot_dir(name))
         assert shots > 0
+        # Issue 15: at a laptop's and a projector's size, every chart fills its output and keeps its title whole;
+        # the main visual is saved at both sizes (test-artifacts/screenshots/<lesson>-sizes/).
+        sized = screenshot_dir(f"{name}-sizes")
+        for w, h in VIEW_SIZES:
+            page.set_viewport_size({"width": w, "height": h})
+            page.wait_for_timeout(1200)  # plotly resizes on the window's resize event
+            fit = chart_fit_problems(page)
+            assert not fit, f"{name} at {w}x{h}:\n" + "\n".join(fit)
+            visual = main_visual(page)
+            if visual is not None:
+                visual.scroll_into_view_if_needed()
+                visual.screenshot(path=str(sized / f"main-visual-{w}x{h}.png"))
         problems = net.problems()
         assert not problems, f"{name}: network problems:\n" + "\n".join(problems)
         page.wait_for_timeout(500)  # the control-naming helper runs on the next animation frame

@@ -12,7 +12,9 @@ import time
 import pytest
 from browser_tools import (
     ROOT,
+    VIEW_SIZES,
     axe_violations,
+    chart_fit_problems,
     free_port,
     output_state,
     press_on_slider,
@@ -226,6 +228,13 @@ def test_dashboard_offline_and_interactive(dashboard, voila, open_page):
         problems = net.problems()
         assert not problems, "\n".join(problems)
         assert undescribed_charts(page) == 0, f"{dashboard.name}: a chart or map has no text alternative"
+        assert page.locator(".js-plotly-plot").count() >= 1, "every dashboard has a chart to check"
+        for w, h in VIEW_SIZES:  # issue 15: charts fill the page and keep their titles whole, at both sizes
+            page.set_viewport_size({"width": w, "height": h})
+            page.wait_for_timeout(1200)
+            fit = chart_fit_problems(page)
+            assert not fit, f"{dashboard.name} at {w}x{h}:\n" + "\n".join(fit)
+            page.screenshot(path=str(folder / f"{w}x{h}.png"), full_page=True)
         violations = axe_violations(page)
         assert not violations, f"{dashboard.name}: accessibility (axe-core):\n" + "\n".join(violations)
         print(f"{dashboard.name}: ready in {loaded:.1f} s; {how} changed the output; labels {size:.0f}px; axe: 0")

@@ -6,7 +6,8 @@ the Play control as icon-only buttons: a screen reader announces "slider" and "b
 (an anywidget: a few lines of JavaScript shipped with the kit, nothing loaded from the network) to a kit widget.
 When shown, it names every slider handle after its label and every Play button after what it does, inside that
 widget only, and again whenever ipywidgets redraws. It also gives each chart and map of the widget the text of the
-:func:`caption` that follows it (``role="figure"``, ``aria-label``, ``aria-describedby``), matched in order.
+:func:`caption` that follows it (``role="figure"``, ``aria-label``, ``aria-describedby``), matched in order, and
+makes the widget's charts fill their width (see :func:`aireg.theme.fill_width`).
 """
 
 from __future__ import annotations
@@ -49,6 +50,24 @@ function describeCharts(root) {
     if (chart.getAttribute('aria-describedby') !== caption.id) chart.setAttribute('aria-describedby', caption.id);
   });
 }
+// Charts fill their output: a FigureWidget draws at plotly's default 700 px when its box has no width yet, and
+// ipywidgets 8 passes it no resize messages. The kit's figures are "responsive" (plotly refits them on the
+// window's resize event), so when a chart's drawing is narrower or wider than its box, announce a resize.
+function fitCharts(root) {
+  let pending = null;
+  const check = () => {
+    pending = null;
+    const off = [...root.querySelectorAll('.js-plotly-plot')].some((gd) => {
+      const svg = gd.querySelector('svg.main-svg');
+      return svg && gd.clientWidth > 0 && Math.abs(svg.getBoundingClientRect().width - gd.clientWidth) > 2;
+    });
+    if (off) window.dispatchEvent(new Event('resize'));
+  };
+  const later = () => { if (!pending) pending = setTimeout(check, 150); };
+  new ResizeObserver(later).observe(root);
+  new MutationObserver(later).observe(root, { childList: true, subtree: true });
+  later();
+}
 function render({ el }) {
   el.style.display = 'none';
   let root = null;
@@ -60,6 +79,7 @@ function render({ el }) {
     apply();
     observer = new MutationObserver(apply);
     observer.observe(root, { childList: true, subtree: true });
+    fitCharts(root);
   };
   requestAnimationFrame(attach);
   return () => { if (observer) observer.disconnect(); };

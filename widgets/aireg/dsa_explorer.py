@@ -23,7 +23,7 @@ import plotly.graph_objects as go
 from traitlets import validate
 
 from . import enforcement as enf
-from .theme import OKABE_ITO, projector
+from .theme import OKABE_ITO, fill_width, projector, wrap_title
 
 __all__ = ["TRACES", "DSAExplorer", "dsa_explorer", "money", "procedure_html", "restriction_html"]
 
@@ -139,7 +139,7 @@ class DSAExplorer:
         self.log_scale = w.Checkbox(value=False, description="Logarithmic scale (with the annual turnover)",
                                     style={"description_width": "initial"}, indent=False)
 
-        self.figure = go.FigureWidget(data=self._traces(*self._inputs()[:4]), layout=self._layout())
+        self.figure = fill_width(go.FigureWidget(data=self._traces(*self._inputs()[:4]), layout=self._layout()))
         self.panel = w.HTML()
         controls = w.VBox([self.scenario, self.estimate, self.turnover, self.fine_rate, self.days, self.daily_rate,
                            self.restriction_periods, self.log_scale])
@@ -217,8 +217,8 @@ class DSAExplorer:
     # -- figure ------------------------------------------------------------------------------------------------
 
     def _title(self, days: int) -> str:
-        return (f"Periodic penalties until X complies ({days} days), beside a one-off fine: "
-                f"{self.scenarios[self.scenario.value].label}")
+        return wrap_title(f"Periodic penalties until X complies ({days} days), beside a one-off fine: "
+                          f"{self.scenarios[self.scenario.value].label}")
 
     def _on_scale(self, change=None) -> None:
         """Linear by default, with the turnover line in the legend only (every amount readable); the log axis

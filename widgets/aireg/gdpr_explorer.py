@@ -32,7 +32,7 @@ import plotly.graph_objects as go
 
 from . import enforcement as enf
 from .dsa_explorer import _CappedFloatSlider, money
-from .theme import OKABE_ITO, projector
+from .theme import OKABE_ITO, fill_width, projector, wrap_title
 
 __all__ = ["TRACES", "GDPRExplorer", "gdpr_explorer", "tools_html"]
 
@@ -146,7 +146,7 @@ class GDPRExplorer:
         self.log_scale = w.Checkbox(value=True, description="Logarithmic axes (the kink at the crossover turnover "
                                     "shows best)", style={"description_width": "initial"}, indent=False)
 
-        self.figure = go.FigureWidget(data=self._traces(*self._inputs()[:5]), layout=self._layout())
+        self.figure = fill_width(go.FigureWidget(data=self._traces(*self._inputs()[:5]), layout=self._layout()))
         self.panel = w.HTML()
         controls = w.VBox([self.tier, self.entity_turnover, self.group_turnover, self.basis, self.fine, self.log_scale,
                            self.route, self.months])
@@ -251,7 +251,8 @@ class GDPRExplorer:
     # -- figure ------------------------------------------------------------------------------------------------
 
     def _title(self, tier: str) -> str:
-        return f"The maximum GDPR fine grows with the undertaking's turnover ({self.tiers[tier].article} highlighted)"
+        return wrap_title(f"The maximum GDPR fine grows with the undertaking's turnover "
+                          f"({self.tiers[tier].article} highlighted)")
 
     def _layout(self) -> go.Layout:
         lo, hi = TURNOVER_RANGE_BN

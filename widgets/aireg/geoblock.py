@@ -21,7 +21,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .regimes import formal_actions
-from .theme import OKABE_ITO
+from .theme import OKABE_ITO, fill_width, wrap_title
 
 __all__ = [
     "READINGS",
@@ -247,7 +247,7 @@ class GeoblockExplorer:
         self.explanation = w.HTML()
         self.table_html = w.HTML()
         self.table = self._coverage(self.dropdown.value)
-        self.figure = go.FigureWidget(self._figure(self.dropdown.value))
+        self.figure = fill_width(go.FigureWidget(self._figure(self.dropdown.value)))
         self._render_text()
         self.dropdown.observe(self._on_change, names="value")
         from .a11y import caption
@@ -276,7 +276,7 @@ class GeoblockExplorer:
                                documented=self.table["code"])
 
     def _title(self, rule: str) -> str:
-        return f"Geoblock coverage: {READINGS[rule].label.lower()}"
+        return wrap_title(f"Geoblock coverage: {READINGS[rule].label.lower()}")
 
     def _render_text(self) -> None:
         self.explanation.value = f"<p>{html.escape(READINGS[self.rule].explanation)}</p>"

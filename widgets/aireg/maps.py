@@ -814,7 +814,7 @@ def response_explorer(responses: pd.DataFrame | None = None, height: int | None 
     import plotly.graph_objects as go
 
     from .offline import iframe
-    from .theme import projector
+    from .theme import fill_width, projector
 
     height = height or (620 if projector() else 460)
 
@@ -855,7 +855,7 @@ def response_explorer(responses: pd.DataFrame | None = None, height: int | None 
     counts = acted_counts(frame)
     last = options[-1][1]
     ymax = max(int(counts["jurisdictions"].max()), 1)
-    figure = go.FigureWidget(
+    figure = fill_width(go.FigureWidget(
         data=[
             go.Scatter(x=_iso_days(counts["date"]), y=counts["jurisdictions"], mode="lines+markers",
                        line_shape="hv", name="Jurisdictions that had acted",
@@ -870,7 +870,7 @@ def response_explorer(responses: pd.DataFrame | None = None, height: int | None 
                          xaxis={"title": {"text": "Date"}, "type": "date", "tickformat": "%d %b %Y"},
                          yaxis={"title": {"text": "Jurisdictions (cumulative)"}, "rangemode": "tozero"},
                          legend={"orientation": "h", "y": -0.3}, margin={"t": 50, "b": 40}),
-    )
+    ))
     from .a11y import caption
 
     widget = w.VBox([

@@ -69,6 +69,9 @@ def _template(font_size: int, high_contrast: bool) -> go.layout.Template:
     return go.layout.Template(
         layout=go.Layout(
             font={"family": FONT, "size": font_size, "color": ink},
+            # fill the output's width (plotly.js otherwise draws 700 px wide when no width is set), and keep a
+            # long title whole by letting it wrap (titles use <br> where needed; see fit_title)
+            autosize=True,
             title={"font": {"size": round(font_size * (1.1 if high_contrast else 1.3))}},
             colorway=QUALITATIVE,
             paper_bgcolor="#ffffff",
@@ -83,6 +86,22 @@ def _template(font_size: int, high_contrast: bool) -> go.layout.Template:
 
 pio.templates["aireg"] = _template(BASE_FONT_SIZE, high_contrast=False)
 pio.templates["aireg_projector"] = _template(PROJECTOR_FONT_SIZE, high_contrast=True)
+
+
+def fill_width(fig):
+    """Make a FigureWidget fill its output: plotly refits a "responsive" figure when the window is resized, and the
+    kit's widgets announce a resize when a chart's drawing does not match its box (``aireg.a11y``). Returns ``fig``."""
+    fig._config = {**(fig._config or {}), "responsive": True}
+    return fig
+
+
+def wrap_title(text: str, width: int | None = None) -> str:
+    """A chart title on lines of at most ``width`` characters (60, or 45 in projector mode's larger type): plotly
+    never wraps a title, it cuts it at the chart's edges."""
+    import textwrap
+
+    width = width or (45 if projector() else 60)
+    return "<br>".join(textwrap.wrap(text, width=width, break_long_words=False)) or text
 
 
 def use_projector(on: bool = True) -> None:
