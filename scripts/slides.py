@@ -3,9 +3,12 @@
 Each lesson is executed and converted as by::
 
     jupyter nbconvert --to slides --execute --SlidesExporter.reveal_url_prefix=reveal.js \
-        --SlidesExporter.require_js_url=require.js --SlidesExporter.reveal_theme=white
+        --SlidesExporter.require_js_url=require.js --SlidesExporter.reveal_theme=white --no-input
 
-(through nbconvert's API, so that a first, removed cell makes FigureWidgets also save a static figure), and the vendored reveal.js 4.0.2 and require.js 2.3.7 are copied next to the HTML, so the folder works
+(through nbconvert's API, so that a first, removed cell makes FigureWidgets also save a static figure). Code is
+hidden on slides (it is in the notebook), and ``slide_fit.js`` pages every slide taller than the slide into a
+vertical stack of slides that fit (tables split between rows, lists between items, one chart or map per slide):
+reveal.js slides do not scroll. The vendored reveal.js 4.0.2 and require.js 2.3.7 are copied next to the HTML, so the folder works
 from a USB stick with no internet (open ``slides/index.html``). The exported HTML is then cleaned of
 the CDN references nbconvert's template still emits (jQuery, MathJax, mermaid, the widget embed
 manager, any remote stylesheet): they are removed, and a tiny MathJax stand-in keeps the template's
