@@ -97,3 +97,15 @@ def test_processing_order_and_device_ban_are_their_own_steps():
     assert "device_ban" in case_scale(load_responses("deepseek-2025"))
     assert "device_ban" not in case_scale(load_responses("grok-2026"))
     assert aireg.case_info("grok-2026")["day_zero"] == "2025-12-24-image-edit-feature"
+
+
+def test_a_lifted_limitation_of_processing_says_when():
+    """The Garante lifted its order on ChatGPT: the map and table report the lifting, as for a lifted block."""
+    from aireg.maps import strongest_actions
+
+    italy = load_responses("chatgpt-italy-2023")
+    lifted = italy[(italy["iso3"] == "ITA") & (italy["action_type"] == "block_lifted")]["date"]
+    assert len(lifted) >= 1
+    first_day = pd.Timestamp(lifted.min())
+    row = strongest_actions(italy, as_of=first_day).set_index("code").loc["ITA"]
+    assert row["action_type"] == "processing_limitation" and row["lifted_date"] == first_day

@@ -29,8 +29,9 @@ Two action types are not on the scale:
 - ``other`` (referrals, letters, recommendations, cease-and-desist letters, findings...) says that the
   jurisdiction acted but not how strongly. It ranks *below* ``statement`` so that any classified action wins,
   and it has its own colour outside the ordered ramp. Read the popup or the table to see what it was.
-- ``block_lifted`` never counts as the strongest action: a lifted block still shows that the jurisdiction
-  blocked (strongest *so far*), and the date of the lifting is reported beside it (``lifted_date``).
+- ``block_lifted`` never counts as the strongest action: a lifted block (or lifted limitation of processing) still
+  shows that the jurisdiction acted (strongest *so far*), and the date of the lifting is reported beside it
+  (``lifted_date``).
   A jurisdiction whose only rows are ``block_lifted`` is shown with the ``other`` colour.
 
 The EU (``EUU``) is mapped for its *own* actions only: a black-and-coloured outline over the member states
@@ -94,6 +95,8 @@ ACTION_ORDER: tuple[str, ...] = (
     "access_block",
 )
 UNRANKED: tuple[str, ...] = ("other", "block_lifted")
+#: measures that a later ``block_lifted`` row ends (its date is reported as ``lifted_date``)
+LIFTABLE: tuple[str, ...] = ("access_block", "processing_limitation")
 
 ACTION_LABELS: dict[str, str] = {
     "statement": "Statement",
@@ -219,7 +222,7 @@ def strongest_actions(responses: pd.DataFrame | None = None, as_of=None, since=N
     earliest wins (the date the jurisdiction first reached that level). EU rows are for ``EUU`` itself, never
     copied to member states. Columns: ``code, jurisdiction, level, action_type, rank, date, actor, legal_basis,
     summary, status, status_as_of, source_url, cited_by`` (of the strongest row), ``n_actions``/``first_date`` (all rows so far),
-    ``lifted_date`` (a later ``block_lifted`` after an ``access_block``, else NaT) and ``history`` (a list of
+    ``lifted_date`` (a later ``block_lifted`` after an ``access_block`` or a ``processing_limitation``, else NaT) and ``history`` (a list of
     ``(date, action_type, actor)`` so far). Sorted by code; empty (same columns) before the first action.
     """
     frame = _filter(_prepare(responses), as_of, since, action_types)
@@ -236,7 +239,7 @@ def strongest_actions(responses: pd.DataFrame | None = None, as_of=None, since=N
         top = max(r["rank"] for r in pool)
         best = next(r for r in pool if r["rank"] == top)
         lifted = pd.NaT
-        if best["action_type"] == "access_block":
+        if best["action_type"] in LIFTABLE:
             later = [r["date"] for r in grp if r["action_type"] == "block_lifted" and r["date"] >= best["date"]]
             if later:
                 lifted = later[0]

@@ -145,7 +145,9 @@ def people_table(frame: pd.DataFrame | pd.Series, caption: str | None = None, ma
             "</td></tr>") if more > 0 else ""
     cap = f"<caption style='text-align:left;font-weight:bold'>{html.escape(caption)}</caption>" if caption else ""
     # a wide table scrolls inside its own region, which the keyboard can reach (tab, then the arrow keys)
-    name = html.escape(caption or "Table", quote=True)
+    # each region is named after its table (its caption, else its columns), so regions are told apart
+    cols = [header(c) for c in shown.columns]
+    name = html.escape(caption or ("Table: " + ", ".join(cols[:4]) + (", ..." if len(cols) > 4 else "")), quote=True)
     return (f"<div class='aireg-table-wrap' role='region' aria-label='{name}' tabindex='0' "
             f"style='overflow-x:auto;max-width:100%'>"
             f"<table class='aireg-table' style='border-collapse:collapse'>{cap}<thead><tr>{head}"
