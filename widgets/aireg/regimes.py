@@ -66,7 +66,7 @@ REGIMES: list[Regime] = [
     Regime("mys_block", "Malaysia: notices and network block", ("MYS",), None, ()),
     Regime("ind_takedown", "India: takedown orders (sanction: loss of safe harbour)", ("IND",), None,
            ("in_it_act_s79",)),
-    Regime("eu_ai_act", "EU AI Act (not applicable to the January 2026 conduct; new ban applies from 2 Dec 2026)",
+    Regime("eu_ai_act", "EU AI Act (no ban in force in January 2026; new ban applies from 2 Dec 2026)",
            ("EUU",), r"AI Act", ("ai_act_99_3", "ai_act_101")),
 ]
 FORMAL_EFFECTS = ("binding_measure", "formal_step")
