@@ -42,6 +42,7 @@ from browser_tools import (  # noqa: E402
 CASES = {
     "dsa-enforcement": ("Fine, % of turnover", ".js-plotly-plot"),
     "responses-map": ("As of", ".js-plotly-plot"),
+    "gdpr-enforcement": ("", ".js-plotly-plot"),  # its first slider (the label is looked up, else the first)
 }
 
 ARM = """(plotSel) => {

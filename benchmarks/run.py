@@ -133,6 +133,21 @@ def explorer_cases() -> dict[str, Callable[[], list[float]]]:
         for attr in ("fine_rate", "days", "daily_rate", "restriction_periods"):
             cases[f"dsa_explorer.{attr}"] = dsa(attr)
     try:
+        from aireg.gdpr_explorer import gdpr_explorer
+    except ImportError:
+        gdpr_explorer = None
+    if gdpr_explorer:
+        def gdpr(attr: str) -> Callable[[], list[float]]:
+            def run() -> list[float]:
+                ex = gdpr_explorer()
+                w = getattr(ex, attr)
+                lo, hi = w.min, w.max
+                return _time_changes(lambda v: setattr(w, "value", v), [lo + (hi - lo) * i / 20 for i in range(21)])
+            return run
+
+        for attr in ("entity_turnover", "group_turnover"):
+            cases[f"gdpr_explorer.{attr}"] = gdpr(attr)
+    try:
         from aireg.geoblock import geoblock_explorer
     except ImportError:
         geoblock_explorer = None

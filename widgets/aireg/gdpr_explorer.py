@@ -272,10 +272,13 @@ class GDPRExplorer:
     def _traces(self, tier: str, entity: float, group: float, basis: str, fine: float) -> list:
         line = go.Scatter
         curves = []
+        cache = self.__dict__.setdefault("_ceiling_curves", {})  # the ceilings do not move with the sliders
         for rid, reg in self.tiers.items():
             colour, dash = _TIER_STYLE.get(rid, ("grey", "solid"))
+            if rid not in cache:
+                cache[rid] = [enf.gdpr_fine_cap(t, rid) for t in _CURVE]
             curves.append(line(
-                x=_CURVE, y=[enf.gdpr_fine_cap(t, rid) for t in _CURVE], mode="lines",
+                x=_CURVE, y=cache[rid], mode="lines",
                 name=f"{reg.article} ceiling: {money(reg.fixed_amount, 'EUR')} or {reg.percent}, whichever is higher",
                 line={"color": OKABE_ITO[colour], "dash": dash, "width": 5 if rid == tier else 2}))
         cross = [(enf.gdpr_crossover_turnover(rid), reg.fixed_amount) for rid, reg in self.tiers.items()]
