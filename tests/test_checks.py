@@ -16,7 +16,7 @@ import pytest
 from aireg import checks
 from testkit import ROOT
 
-ASSIGNMENTS = ("a1-responses", "a2-penalties", "a3-evidence")
+ASSIGNMENTS = ("a1-responses", "a2-penalties", "a3-evidence", "a4-across-cases")
 HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
 
 
@@ -166,3 +166,35 @@ def test_spoofed_answers_fail_the_hidden_tests():
     assert list(words["LEGAL_EFFECT"].values()) == list(space["LEGAL_EFFECT"].values())
     with pytest.raises((AssertionError, TypeError)):
         exec(tests["a1-legal-effect-tests"], words)
+
+
+class Pair(tuple):
+    def __eq__(self, other):
+        return True
+
+    __hash__ = tuple.__hash__
+
+
+def test_spoofed_answers_fail_a4s_hidden_tests():
+    """a4: a ``days_to_first_binding`` that returns the answers for the two cases' day zero passes the visible checks
+    and fails the hidden ones; ``classify`` and ``MEASURES`` answering with pairs that claim to equal anything pass
+    the visible checks and fail the hidden ones."""
+    space: dict = {}
+    for source, meta in _cells("a4-across-cases"):
+        if not meta.get("grade") or meta.get("solution"):
+            exec(source, space)
+    tests = {meta["grade_id"]: source for source, meta in _cells("a4-across-cases") if meta.get("grade")
+             and not meta.get("solution")}
+    real = space["days_to_first_binding"]
+    fixed = {len(space["chatgpt"]): real(space["chatgpt"], space["CHATGPT_DAY0"]),
+             len(space["deepseek"]): real(space["deepseek"], space["DEEPSEEK_DAY0"])}
+    spoofs = {
+        "a4-days-binding-tests": {"days_to_first_binding": lambda frame, since: fixed[len(frame)]},
+        "a4-classify-tests": {"classify": lambda row: Pair(("other", "none"))},
+        "a4-measures-tests": {"MEASURES": {k: Pair(("other", "none")) for k in space["MEASURES"]}},
+    }
+    for grade_id, answer in spoofs.items():
+        visible = tests[grade_id].split("### BEGIN HIDDEN TESTS")[0]
+        exec(visible, dict(space, **answer))  # the visible checks pass...
+        with pytest.raises((AssertionError, TypeError, KeyError)):  # ...the hidden ones do not
+            exec(tests[grade_id], dict(space, **answer))

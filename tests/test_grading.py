@@ -27,7 +27,7 @@ from testkit import ROOT
 
 pytestmark = pytest.mark.slow
 
-ASSIGNMENTS = ["a1-responses", "a2-penalties", "a3-evidence"]
+ASSIGNMENTS = ["a1-responses", "a2-penalties", "a3-evidence", "a4-across-cases"]
 GENERATED = ["release", "submitted", "autograded", "feedback", "downloaded", "reports", "gradebook.db", "grades.csv",
              "__pycache__", ".ipynb_checkpoints"]
 
@@ -58,7 +58,7 @@ def pipeline(tmp_path_factory, artifacts):
     env.pop("AIREG_GRADEBOOK_URL", None)
     times: dict[str, float] = {}
 
-    _, times["release (3 assignments)"] = run(course, "release", env=env)
+    _, times["release (4 assignments)"] = run(course, "release", env=env)
 
     # LMS downloads: Canvas-style file names for a2 (with a "-1" resubmission suffix), Moodle folders for a3.
     zips = {
@@ -73,6 +73,9 @@ def pipeline(tmp_path_factory, artifacts):
     }
     for key, z in zips.items():
         _, times[f"collect {key}"] = run(course, "collect", str(z), env=env)
+    # a4 straight into submitted/ (as nbgrader's exchange collect leaves it)
+    subs.submit(course, "alice", "a4-across-cases", subs.load(course, "a4-across-cases", "source"))
+    subs.submit(course, "blank", "a4-across-cases", subs.load(course, "a4-across-cases", "release"))
 
     story = subs.a1_submissions(course)
     n_a1 = len(story)
