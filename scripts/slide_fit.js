@@ -7,7 +7,7 @@
  *     onto the next page when the page is full; a continued slide repeats its heading with "(continued)";
  *   - one chart or map per slide: a second one starts a new page;
  *   - a table or list taller than a slide is split between rows or items (a table keeps its header row);
- *   - anything else taller than a slide (a map, a chart) is scaled down to fit.
+ *   - anything else taller than a slide (a map, a chart) is scaled down to fit (a CSS transform in a box).
  * Nothing is removed: the same blocks, in the same order, on more slides. */
 (function () {
   "use strict";
@@ -161,9 +161,23 @@
       put(item);
       var over = page.el.scrollHeight - limit;
       var own = item.block.getBoundingClientRect().height;
-      if (over > 0 && own > 0) item.block.style.zoom = String(Math.max(0.3, (own - over) / own));
+      if (over > 0 && own > 0) shrink(item.block, Math.max(0.3, (own - over) / own), own);
       page.count += 1;
       if (visual) page.visuals += 1;
+    }
+
+    // Scale a block down inside a box of its scaled height. A CSS transform leaves the block's own layout (and
+    // a chart's width, which plotly re-measures on resize) as it was; zoom would make a chart redraw bigger.
+    function shrink(block, k, own) {
+      var box = document.createElement("div");
+      box.className = "aireg-shrunk";
+      box.style.height = Math.ceil(own * k) + "px";
+      box.style.overflow = "hidden";
+      block.parentNode.insertBefore(box, block);
+      box.appendChild(block);
+      block.style.transform = "scale(" + k + ")";
+      block.style.transformOrigin = "top left";
+      block.style.width = (100 / k) + "%";
     }
 
     // A table or list over several pages: copies of the block, each holding the rows (items) that fit.

@@ -80,7 +80,10 @@ def fit_slides(doc: str) -> str:
         raise RuntimeError("nbconvert's reveal template changed: cannot find its one Reveal.initialize call")
     script = "<script>" + FIT_JS.read_text(encoding="utf-8") + "</script>"
     doc = doc.replace("</head>", _FIT_CSS + script + "\n</head>", 1)
-    return doc.replace(_INIT, f"aiFitSlides({WIDTH}, {HEIGHT}, {FIT_MARGIN});\n        " + _INIT, 1)
+    fit = f"aiFitSlides({WIDTH}, {HEIGHT}, {FIT_MARGIN})"
+    # again once the web fonts have loaded (text set in them can be taller), then reveal.js re-reads the slides
+    again = (f"if (document.fonts) document.fonts.ready.then(function () {{ if ({fit} > 0) Reveal.sync(); }});")
+    return doc.replace(_INIT, f"{fit};\n        {again}\n        " + _INIT, 1)
 
 
 def copy_assets(out: Path) -> None:
