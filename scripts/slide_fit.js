@@ -132,25 +132,25 @@
 
     function fits() { return page.el.scrollHeight <= limit; }
 
-    function place(item) {
-      var visual = isVisual(item.block);
-      if (visual && page.visuals > 0) newPage();
+    // Put the block on the current page; keep it there if the page still fits, else take it back.
+    function tryPut(item, visual) {
       put(item);
       if (fits()) {
         page.count += 1;
         if (visual) page.visuals += 1;
-        return;
+        return true;
       }
       take(item);
+      return false;
+    }
+
+    function place(item) {
+      var visual = isVisual(item.block);
+      if (visual && page.visuals > 0) newPage();
+      if (tryPut(item, visual)) return;
       if (page.count > 0) {
         newPage();
-        put(item);
-        if (fits()) {
-          page.count += 1;
-          if (visual) page.visuals += 1;
-          return;
-        }
-        take(item);
+        if (tryPut(item, visual)) return;
       }
       // Alone on a page and still too tall: split it, or scale it down.
       var split = parts(item.block);

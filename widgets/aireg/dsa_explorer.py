@@ -25,7 +25,7 @@ from traitlets import validate
 from . import enforcement as enf
 from .theme import OKABE_ITO, fill_width, projector, wrap_title
 
-__all__ = ["TRACES", "DSAExplorer", "dsa_explorer", "money", "procedure_html", "restriction_html"]
+__all__ = ["TRACES", "DSAExplorer", "RegimeExplorer", "dsa_explorer", "money", "procedure_html", "restriction_html"]
 
 BN = 1e9
 TRACES = ("accrued", "max_accrued", "fine", "fine_cap", "info_cap", "fine_2025", "turnover", "uk_osa")
@@ -87,7 +87,36 @@ def restriction_html(on_commission_request: bool = True) -> str:
     return "<ol class='aireg-restriction'>" + "".join(items) + "</ol>"
 
 
-class DSAExplorer:
+class RegimeExplorer:
+    """What the kit's enforcement explorers share (the DSA's and the GDPR's): a figure whose traces are named by
+    ``TRACES``, a panel of the same amounts in words, the widget that holds them (with its caption and accessible
+    names), and the error note shown while an input is invalid. Each explorer brings its own model and controls."""
+
+    TRACES: tuple[str, ...] = ()
+
+    def _assemble(self, controls, caption_text: str) -> None:
+        """``self.widget``: the controls, ``self.figure`` with its caption, and ``self.panel``."""
+        from .a11y import caption, name_controls
+
+        self.panel = w.HTML()
+        self.widget = w.VBox([controls, self.figure, caption(caption_text), self.panel])
+        self.widget.add_class("aireg")
+        name_controls(self.widget)  # accessible names for slider handles and Play buttons
+
+    def trace(self, key: str):
+        """The figure trace for ``key`` (one of the explorer's ``TRACES``), e.g. ``explorer.trace("fine").y``."""
+        return self.figure.data[self.TRACES.index(key)]
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    def _error_html(self, message: str) -> str:
+        return (f"<div class='aireg-error' role='alert' style='border-left:6px solid {OKABE_ITO['vermillion']};"
+                f"padding:0.4em 0.8em'><b>Check the input:</b> {html.escape(message)}"
+                "<br>The chart still shows the last valid values.</div>")
+
+
+class DSAExplorer(RegimeExplorer):
     """The explorer's widgets and figure. Display it in a notebook, or drive it from Python in tests.
 
     Attributes: ``scenario`` (Dropdown), ``estimate`` (low/central/high), ``turnover`` (FloatText, USD bn),
@@ -95,6 +124,8 @@ class DSAExplorer:
     complies), ``restriction_periods`` (four-week periods of a court-ordered restriction in Ireland, 0 = none),
     ``figure`` (plotly FigureWidget), ``panel`` (HTML), ``widget`` (the box).
     """
+
+    TRACES = TRACES
 
     def __init__(self, scenario: str = "x_alone", fine_rate: float = 1.0, days: int = 180,
                  daily_rate: float = 1.0, restriction_periods: int = 0, max_days: int = 730):
@@ -140,19 +171,12 @@ class DSAExplorer:
                                     style={"description_width": "initial"}, indent=False)
 
         self.figure = fill_width(go.FigureWidget(data=self._traces(*self._inputs()[:4]), layout=self._layout()))
-        self.panel = w.HTML()
         controls = w.VBox([self.scenario, self.estimate, self.turnover, self.fine_rate, self.days, self.daily_rate,
                            self.restriction_periods, self.log_scale])
-        from .a11y import caption
-
-        self.widget = w.VBox([controls, self.figure, caption(
-            "Chart: periodic penalties accrued day by day until the provider complies (solid blue, with their "
-            "ceiling dashed), beside a one-off fine, the fine ceilings, the fine of 5 December 2025 and the UK "
-            "maximum, in US dollars. The panel below gives the same amounts in words."), self.panel])
-        self.widget.add_class("aireg")
-        from .a11y import name_controls
-
-        name_controls(self.widget)  # accessible names for slider handles and Play buttons
+        self._assemble(controls, "Chart: periodic penalties accrued day by day until the provider complies (solid "
+                       "blue, with their ceiling dashed), beside a one-off fine, the fine ceilings, the fine of 5 "
+                       "December 2025 and the UK maximum, in US dollars. The panel below gives the same amounts in "
+                       "words.")
 
         self.scenario.observe(self._on_scenario, names="value")
         self.estimate.observe(self._on_scenario, names="value")
@@ -160,15 +184,6 @@ class DSAExplorer:
         for box in (self.turnover, self.fine_rate, self.days, self.daily_rate, self.restriction_periods):
             box.observe(self.update, names="value")
         self.update()
-
-    def trace(self, key: str):
-        """The figure trace for ``key`` (one of :data:`TRACES`), e.g. ``explorer.trace("accrued").y``."""
-        return self.figure.data[TRACES.index(key)]
-
-    # -- display -----------------------------------------------------------------------------------------------
-
-    def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
 
     # -- callbacks ---------------------------------------------------------------------------------------------
 
@@ -278,11 +293,6 @@ class DSAExplorer:
         ]
 
     # -- panel -------------------------------------------------------------------------------------------------
-
-    def _error_html(self, message: str) -> str:
-        return (f"<div class='aireg-error' role='alert' style='border-left:6px solid {OKABE_ITO['vermillion']};"
-                f"padding:0.4em 0.8em'><b>Check the input:</b> {html.escape(message)}"
-                "<br>The chart still shows the last valid values.</div>")
 
     def _panel_html(self, turnover: float, fine_rate: float, daily_rate: float, days: int, periods: int) -> str:
         s = self.scenarios[self.scenario.value]

@@ -31,7 +31,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from . import enforcement as enf
-from .dsa_explorer import _CappedFloatSlider, money
+from .dsa_explorer import RegimeExplorer, _CappedFloatSlider, money
 from .theme import OKABE_ITO, fill_width, projector, wrap_title
 
 __all__ = ["TRACES", "GDPRExplorer", "gdpr_explorer", "tools_html"]
@@ -91,7 +91,7 @@ def tools_html(route: str = "gdpr_58_2_f", months: int | None = None) -> str:
             f"<tbody>{''.join(rows)}</tbody></table>")
 
 
-class GDPRExplorer:
+class GDPRExplorer(RegimeExplorer):
     """The GDPR explorer's widgets and figure. Display it in a notebook, or drive it from Python in tests.
 
     Attributes: ``tier`` (Dropdown of Art. 83(4)/(5)/(6) rows), ``entity_turnover`` and ``group_turnover`` (EUR bn,
@@ -99,6 +99,8 @@ class GDPRExplorer:
     slider capped at the ceiling), ``route`` (Art. 58(2)(f) or Art. 66(1)), ``months`` (a provisional measure's
     period, capped by Art. 66(1)), ``figure`` (plotly FigureWidget), ``panel`` (HTML), ``widget`` (the box).
     """
+
+    TRACES = TRACES
 
     def __init__(self, tier: str = "gdpr_83_5", entity_turnover: float = 0.3, group_turnover: float = 4.0,
                  basis: str = "undertaking", fine: float | None = None, route: str = "gdpr_58_2_f",
@@ -147,18 +149,13 @@ class GDPRExplorer:
                                     "shows best)", style={"description_width": "initial"}, indent=False)
 
         self.figure = fill_width(go.FigureWidget(data=self._traces(*self._inputs()[:5]), layout=self._layout()))
-        self.panel = w.HTML()
         controls = w.VBox([self.tier, self.entity_turnover, self.group_turnover, self.basis, self.fine, self.log_scale,
                            self.route, self.months])
-        from .a11y import caption, name_controls
-
-        self.widget = w.VBox([controls, self.figure, caption(
-            "Chart: the maximum GDPR fine against the undertaking's annual turnover, in euros, for Arts. 83(4), 83(5) "
-            "and 83(6): flat at the fixed amount up to the crossover turnover, then a share of turnover. Markers show "
-            "the maximum on the fined company's own turnover and on its group's, a fine you set, and the Garante's "
-            "fine on OpenAI. The panel below gives the same amounts in words."), self.panel])
-        self.widget.add_class("aireg")
-        name_controls(self.widget)
+        self._assemble(controls, "Chart: the maximum GDPR fine against the undertaking's annual turnover, in euros, "
+                       "for Arts. 83(4), 83(5) and 83(6): flat at the fixed amount up to the crossover turnover, then a "
+                       "share of turnover. Markers show the maximum on the fined company's own turnover and on its "
+                       "group's, a fine you set, and the Garante's fine on OpenAI. The panel below gives the same "
+                       "amounts in words.")
 
         self.tier.observe(self.update, names="value")
         self.basis.observe(self.update, names="value")
@@ -167,13 +164,6 @@ class GDPRExplorer:
         for box in (self.entity_turnover, self.group_turnover, self.fine, self.months):
             box.observe(self.update, names="value")
         self.update()
-
-    def trace(self, key: str):
-        """The figure trace for ``key`` (one of :data:`TRACES`), e.g. ``explorer.trace("garante_fine").y``."""
-        return self.figure.data[TRACES.index(key)]
-
-    def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
 
     # -- model -------------------------------------------------------------------------------------------------
 
@@ -308,11 +298,6 @@ class GDPRExplorer:
         ]
 
     # -- panel -------------------------------------------------------------------------------------------------
-
-    def _error_html(self, message: str) -> str:
-        return (f"<div class='aireg-error' role='alert' style='border-left:6px solid {OKABE_ITO['vermillion']};"
-                f"padding:0.4em 0.8em'><b>Check the input:</b> {html.escape(message)}"
-                "<br>The chart still shows the last valid values.</div>")
 
     def _panel_html(self, c: enf.UndertakingCeiling, fine: float, route: str, months: int) -> str:
         reg = self.tiers[c.regime_id]
