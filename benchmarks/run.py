@@ -87,6 +87,19 @@ def _time_changes(set_value: Callable[[object], None], values: list, repeat: int
     return samples
 
 
+def _sweep(make: Callable[[], object], attr: str) -> Callable[[], list[float]]:
+    """A fresh explorer from ``make``; its slider ``attr`` swept from min to max in 20 steps (whole numbers for an
+    integer slider)."""
+    def run() -> list[float]:
+        w = getattr(make(), attr)
+        lo, hi = w.min, w.max
+        vals = [lo + (hi - lo) * i / 20 for i in range(21)]
+        if isinstance(w.value, int):
+            vals = sorted({int(v) for v in vals})
+        return _time_changes(lambda v: setattr(w, "value", v), vals)
+    return run
+
+
 def explorer_cases() -> dict[str, Callable[[], list[float]]]:
     """Each explorer of the kit and a sweep of slider values; a case is skipped if its module is absent."""
     cases: dict[str, Callable[[], list[float]]] = {}
@@ -119,34 +132,15 @@ def explorer_cases() -> dict[str, Callable[[], list[float]]]:
     except ImportError:
         dsa_explorer = None
     if dsa_explorer:
-        def dsa(attr: str) -> Callable[[], list[float]]:
-            def run() -> list[float]:
-                ex = dsa_explorer()
-                w = getattr(ex, attr)
-                lo, hi = w.min, w.max
-                vals = [lo + (hi - lo) * i / 20 for i in range(21)]
-                if isinstance(w.value, int):
-                    vals = sorted({int(v) for v in vals})
-                return _time_changes(lambda v: setattr(w, "value", v), vals)
-            return run
-
         for attr in ("fine_rate", "days", "daily_rate", "restriction_periods"):
-            cases[f"dsa_explorer.{attr}"] = dsa(attr)
+            cases[f"dsa_explorer.{attr}"] = _sweep(dsa_explorer, attr)
     try:
         from aireg.gdpr_explorer import gdpr_explorer
     except ImportError:
         gdpr_explorer = None
     if gdpr_explorer:
-        def gdpr(attr: str) -> Callable[[], list[float]]:
-            def run() -> list[float]:
-                ex = gdpr_explorer()
-                w = getattr(ex, attr)
-                lo, hi = w.min, w.max
-                return _time_changes(lambda v: setattr(w, "value", v), [lo + (hi - lo) * i / 20 for i in range(21)])
-            return run
-
         for attr in ("entity_turnover", "group_turnover"):
-            cases[f"gdpr_explorer.{attr}"] = gdpr(attr)
+            cases[f"gdpr_explorer.{attr}"] = _sweep(gdpr_explorer, attr)
     try:
         from aireg.geoblock import geoblock_explorer
     except ImportError:

@@ -90,6 +90,17 @@ def _cells(assignment: str):
             yield cell.source, meta
 
 
+def _solved(assignment: str) -> tuple[dict, dict[str, str]]:
+    """The namespace after every cell but the tests (solutions included), and the test cells by grade id."""
+    space: dict = {}
+    for source, meta in _cells(assignment):
+        if not meta.get("grade") or meta.get("solution"):
+            exec(source, space)
+    tests = {meta["grade_id"]: source for source, meta in _cells(assignment)
+             if meta.get("grade") and not meta.get("solution")}
+    return space, tests
+
+
 def _bound(tree: ast.AST) -> set[str]:
     names = set()
     for node in ast.walk(tree):
@@ -149,12 +160,7 @@ def test_hidden_tests_pass_for_the_solution_whatever_the_notebook_rebound(assign
 def test_spoofed_answers_fail_the_hidden_tests():
     """The answers of the held-out attacks: an "always equal" list passes a1's visible checks of ``escalated``
     and any ``==``; a dict of "always equal" words passes the legal-effect form check. Both fail now."""
-    space: dict = {}
-    for source, meta in _cells("a1-responses"):
-        if not meta.get("grade") or meta.get("solution"):
-            exec(source, space)
-    tests = {meta["grade_id"]: source for source, meta in _cells("a1-responses") if meta.get("grade")
-             and not meta.get("solution")}
+    space, tests = _solved("a1-responses")
     fooled = dict(space, escalated=lambda frame, since: Yes())
     visible = tests["a1-escalated-tests"].split("### BEGIN HIDDEN TESTS")[0]
     exec(visible, fooled)  # the visible checks pass...
@@ -179,12 +185,7 @@ def test_spoofed_answers_fail_a4s_hidden_tests():
     """a4: a ``days_to_first_binding`` that returns the answers for the two cases' day zero passes the visible checks
     and fails the hidden ones; ``classify`` and ``MEASURES`` answering with pairs that claim to equal anything pass
     the visible checks and fail the hidden ones."""
-    space: dict = {}
-    for source, meta in _cells("a4-across-cases"):
-        if not meta.get("grade") or meta.get("solution"):
-            exec(source, space)
-    tests = {meta["grade_id"]: source for source, meta in _cells("a4-across-cases") if meta.get("grade")
-             and not meta.get("solution")}
+    space, tests = _solved("a4-across-cases")
     real = space["days_to_first_binding"]
     fixed = {len(space["chatgpt"]): real(space["chatgpt"], space["CHATGPT_DAY0"]),
              len(space["deepseek"]): real(space["deepseek"], space["DEEPSEEK_DAY0"])}

@@ -468,8 +468,7 @@ body {{display:flex; flex-direction:column}}
 </style>"""
 
 
-def _legend_html(present: dict[str, int], as_of, not_drawn: list[str], open_: bool = True,
-                 scale: Iterable[str] = ACTION_ORDER) -> str:
+def _legend_html(present: dict[str, int], as_of, not_drawn: list[str], scale: Iterable[str] = ACTION_ORDER) -> str:
     """The legend: one swatch per step of the case's scale with its count, what outlines and dots mean, the
     boundaries' source."""
     items = []
@@ -482,7 +481,7 @@ def _legend_html(present: dict[str, int], as_of, not_drawn: list[str], open_: bo
     warn = ""
     if not_drawn:
         warn = f"<p class='aireg-notdrawn'><b>Not drawn</b> (unknown code): {_esc(', '.join(not_drawn))}</p>"
-    return f"""<details class="aireg-legend"{" open" if open_ else ""}><summary>Legend: strongest action so far, {when}</summary>
+    return f"""<details class="aireg-legend" open><summary>Legend: strongest action so far, {when}</summary>
 <ul>{"".join(items)}</ul>
 <p>Thick outline + big dot: the EU's own actions. Dashed outline + dot: a state-level actor.
 Dot alone: too small to outline. <span style="color:#555">Boundaries: Natural Earth 1:110m (public domain)</span></p>
